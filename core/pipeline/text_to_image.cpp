@@ -1,0 +1,94 @@
+#include "core/pipeline/text_to_image.h"
+
+#include "core/common/error.h"
+#include "core/models/text_encoder.h"
+#include "core/models/unet.h"
+#include "core/models/vae.h"
+#include "core/pipeline/stable_diffusion.h"
+#include "core/sampling/random.h"
+#include "core/text/tokenizer.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+
+namespace perfusion::pipeline {
+
+namespace {
+constexpr int64_t kMaxSide = 2048;
+constexpr int64_t kMaxBatch = 64;
+constexpr int64_t kMaxSteps = 1000;
+}  // namespace
+
+void validate_request(const StableDiffusion& model, TextToImageRequest& request) {
+  if (request.width == 0) request.width = model.default_image_size();
+  if (request.height == 0) request.height = model.default_image_size();
+  for (auto [name, side] : {std::pair{"width", request.width}, std::pair{"height", request.height}}) {
+    if (side < 64 || side > kMaxSide || side % 8 != 0)
+      throw Error(std::string(name) + " must be a multiple of 8 between 64 and " + std::to_string(kMaxSide) +
+                  " (got " + std::to_string(side) + ")");
+  }
+  if (request.steps < 1 || request.steps > kMaxSteps)
+    throw Error("steps must be between 1 and " + std::to_string(kMaxSteps));
+  if (request.batch < 1 || request.batch > kMaxBatch)
+    throw Error("batch must be between 1 and " + std::to_string(kMaxBatch));
+  if (!(request.guidance >= 0 && request.guidance <= 100)) throw Error("guidance must be between 0 and 100");
+}
+
+at::Tensor encode_prompt(StableDiffusion& model, const std::string& prompt, int64_t batch) {
+  const auto ids = model.tokenizer().encode_padded(prompt, model.checkpoint().text_encoder_config.max_position_embeddings);
+  auto input_ids = torch::tensor(ids, torch::kLong).unsqueeze(0).to(model.device());
+  auto hidden = model.text_encoder().forward(input_ids);
+  return hidden.repeat({batch, 1, 1});
+}
+
+TextToImageResult text_to_image(StableDiffusion& model, TextToImageRequest request, const GenerationHooks& hooks) {
+  validate_request(model, request);
+  c10::InferenceMode inference_mode;
+  const auto start = std::chrono::steady_clock::now();
+  const bool guided = request.guidance > 1.0;
+  const auto device = model.device();
+
+  TextToImageResult result;
+  auto positive = encode_prompt(model, request.prompt, request.batch);
+  result.prompt_embeds = guided ? torch::cat({encode_prompt(model, request.negative_prompt, request.batch), positive}) : positive;
+  auto context = result.prompt_embeds.to(model.dtype());
+
+  auto scheduler = sampling::make_scheduler(request.sampler, model.scheduler_config());
+  scheduler->set_timesteps(request.steps);
+  const auto timesteps = scheduler->timesteps().to(torch::kFloat64);
+  const int64_t calls = timesteps.size(0);
+
+  // Noise is drawn on the CPU from a generator seeded like torch.Generator("cpu").manual_seed(seed),
+  // then moved to the device, so a seed gives the reference image on any device.
+  auto generator = sampling::make_generator(request.seed);
+  const int64_t latent_channels = model.checkpoint().unet_config.in_channels;
+  auto latents = sampling::randn({request.batch, latent_channels, request.height / 8, request.width / 8}, generator)
+                     .to(device) * scheduler->init_noise_sigma();
+
+  for (int64_t i = 0; i < calls; ++i) {
+    if (hooks.cancel && hooks.cancel->load()) {
+      result.cancelled = true;
+      return result;
+    }
+    auto model_input = scheduler->scale_model_input(guided ? torch::cat({latents, latents}) : latents, i);
+    auto t = torch::full({model_input.size(0)}, timesteps[i].item<double>(), torch::TensorOptions().dtype(torch::kFloat32).device(device));
+    auto noise = model.unet().forward(model_input.to(model.dtype()), t, context, hooks.edit).to(torch::kFloat32);
+    if (guided) {
+      auto chunks = noise.chunk(2);
+      noise = chunks[0] + request.guidance * (chunks[1] - chunks[0]);
+    }
+    latents = scheduler->step(noise, i, latents, generator);
+    if (hooks.on_step) {
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      hooks.on_step({i + 1, calls, elapsed});
+    }
+  }
+  result.final_latents = latents;
+  const double scale = model.checkpoint().vae_config.scaling_factor;
+  auto decoded = model.vae().decode(latents / scale);
+  result.images = (decoded / 2 + 0.5).clamp(0, 1).permute({0, 2, 3, 1}).to(torch::kCPU, torch::kFloat32).contiguous();
+  return result;
+}
+
+}  // namespace perfusion::pipeline
