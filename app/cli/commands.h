@@ -9,5 +9,7 @@ namespace perfusion::cli {
 int run_generate(const std::vector<std::string>& args);
 int run_tokenize(const std::vector<std::string>& args);
 int run_inspect(const std::vector<std::string>& args);
+int run_sweep(const std::vector<std::string>& args);
+int run_covariance(const std::vector<std::string>& args);
 
 }  // namespace perfusion::cli

@@ -19,8 +19,10 @@ const char* kUsage =
     "usage: perfusion <command> [options]\n"
     "\n"
     "commands:\n"
-    "  generate   text to image with a Stable Diffusion 1.x model\n"
+    "  generate   text to image with a Stable Diffusion 1.x model (and concepts)\n"
     "  tokenize   print the 77 token ids a prompt becomes\n"
+    "  sweep      one seed across several concept gate biases, side by side\n"
+    "  covariance compute (and cache) a base model's text-encoding covariance\n"
     "  inspect    show what a checkpoint or safetensors file contains\n"
     "\n"
     "`perfusion <command> --help` shows a command's options.\n";
@@ -43,6 +45,8 @@ int main(int argc, char** argv) {
       {"generate", perfusion::cli::run_generate},
       {"tokenize", perfusion::cli::run_tokenize},
       {"inspect", perfusion::cli::run_inspect},
+      {"sweep", perfusion::cli::run_sweep},
+      {"covariance", perfusion::cli::run_covariance},
   };
   const std::string command = argv[1];
   auto it = commands.find(command);

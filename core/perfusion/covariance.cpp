@@ -64,7 +64,8 @@ bool read_cache(const std::string& path, const std::string& fingerprint, int64_t
       why = "made for base model " + value("base_model_fingerprint");
       return false;
     }
-    if (value("caption_set") != caption_set) {
+    // An empty caption_set accepts whichever set the cache was made from (the model's covariance).
+    if (!caption_set.empty() && value("caption_set") != caption_set) {
       why = "made from another caption set";
       return false;
     }
@@ -83,7 +84,7 @@ bool read_cache(const std::string& path, const std::string& fingerprint, int64_t
       return false;
     }
     out.matrix = matrix;
-    out.caption_set = caption_set;
+    out.caption_set = value("caption_set");
     out.caption_count = std::stoll(value("caption_count"));
     out.token_count = std::stoll(value("token_count"));
     return true;
@@ -192,7 +193,7 @@ Covariance load_or_compute_covariance(const std::string& fingerprint, const std:
   if (std::filesystem::exists(path)) {
     Covariance cached;
     std::string why;
-    if (read_cache(path, fingerprint, width, caption_set, cached, why)) {
+    if (read_cache(path, fingerprint, width, captions.empty() ? std::string() : caption_set, cached, why)) {
       cached.inverse = regularised_inverse(cached.matrix, options.max_condition);
       cached.from_cache = true;
       return cached;

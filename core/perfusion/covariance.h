@@ -65,8 +65,9 @@ Covariance compute_covariance(const models::ClipTextEncoder& encoder, const text
 // The cache file for a base model: <cache_dir>/covariance-<fingerprint>.safetensors.
 std::string covariance_cache_path(const std::string& cache_dir, const std::string& fingerprint);
 
-// Reads C from the cache when a valid file for this fingerprint, text width and caption set
-// exists; otherwise computes it (over `captions`, the built-in set when empty) and writes
+// Reads C from the cache when a valid file for this fingerprint and text width exists (and,
+// when `captions` are given, made from exactly them: with none, a cache made from any caption
+// set is the model's covariance); otherwise computes it (over `captions`, the built-in set when empty) and writes
 // the cache atomically. A corrupt or mismatched cache file is recomputed and replaced, the
 // reason kept in cache_note; failing to write the cache is not fatal either.
 Covariance load_or_compute_covariance(const std::string& fingerprint, const std::string& cache_dir,

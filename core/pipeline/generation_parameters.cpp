@@ -24,11 +24,23 @@ std::string a1111_parameters(const GenerationRecord& record) {
   if (!record.model_fingerprint.empty()) out << ", Model hash: " << record.model_fingerprint.substr(0, 10);
   if (!record.model_name.empty()) out << ", Model: " << record.model_name;
   if (r.batch > 1) out << ", Batch size: " << r.batch << ", Batch pos: " << record.batch_index;
+  if (!record.concepts.empty()) {
+    // One quoted list, so that tools splitting on ", " keep it as one field.
+    out << ", Perfusion: \"";
+    for (size_t i = 0; i < record.concepts.size(); ++i) {
+      const auto& c = record.concepts[i];
+      out << (i ? ", " : "") << c.token << ": beta " << format_number(c.beta) << " tau " << format_number(c.tau);
+    }
+    out << (record.global_locking ? ", global locking" : "") << "\"";
+  }
   return out.str();
 }
 
 nlohmann::json to_json(const GenerationRecord& record) {
   const auto& r = record.request;
+  nlohmann::json concepts = nlohmann::json::array();
+  for (const auto& c : record.concepts)
+    concepts.push_back({{"token", c.token}, {"file", c.file}, {"beta", c.beta}, {"tau", c.tau}});
   return {{"format", "perfusion-generation"},
           {"version", 1},
           {"prompt", r.prompt},
@@ -43,7 +55,9 @@ nlohmann::json to_json(const GenerationRecord& record) {
           {"sampler", sampling::sampler_id(r.sampler.kind)},
           {"karras", r.sampler.karras},
           {"model", record.model_name},
-          {"model_fingerprint", record.model_fingerprint}};
+          {"model_fingerprint", record.model_fingerprint},
+          {"concepts", concepts},
+          {"global_locking", record.global_locking}};
 }
 
 GenerationRecord generation_record_from_json(const nlohmann::json& json) {
@@ -64,6 +78,12 @@ GenerationRecord generation_record_from_json(const nlohmann::json& json) {
     record.batch_index = json.value("batch_index", int64_t{0});
     record.model_name = json.value("model", "");
     record.model_fingerprint = json.value("model_fingerprint", "");
+    if (json.contains("concepts")) {
+      for (const auto& c : json.at("concepts"))
+        record.concepts.push_back({c.at("token").get<std::string>(), c.value("file", ""), c.at("beta").get<double>(),
+                                   c.at("tau").get<double>()});
+    }
+    record.global_locking = json.value("global_locking", false);
     return record;
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("malformed generation record: ") + e.what());

@@ -6,14 +6,25 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
 
 namespace perfusion::pipeline {
+
+// A concept used in a generation, as saved with the image.
+struct ConceptRecord {
+  std::string token;
+  std::string file;  // file name of the concept
+  double beta = 0;
+  double tau = 0;
+};
 
 struct GenerationRecord {
   TextToImageRequest request;
   std::string model_name;         // file or folder name
   std::string model_fingerprint;  // Checkpoint::fingerprint
   int64_t batch_index = 0;        // which image of the batch
+  std::vector<ConceptRecord> concepts;
+  bool global_locking = false;
 };
 
 // "prompt\nNegative prompt: ...\nSteps: 20, Sampler: Euler a, CFG scale: 7.5, Seed: 1, Size: 512x512, Model hash: ..., Model: ..."

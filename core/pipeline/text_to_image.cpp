@@ -4,6 +4,8 @@
 #include "core/models/text_encoder.h"
 #include "core/models/unet.h"
 #include "core/models/vae.h"
+#include "core/perfusion/perfusion_edit.h"
+#include "core/pipeline/concept_set.h"
 #include "core/pipeline/stable_diffusion.h"
 #include "core/sampling/random.h"
 #include "core/text/tokenizer.h"
@@ -53,6 +55,12 @@ TextToImageResult text_to_image(StableDiffusion& model, TextToImageRequest reque
   auto positive = encode_prompt(model, request.prompt, request.batch);
   result.prompt_embeds = guided ? torch::cat({encode_prompt(model, request.negative_prompt, request.batch), positive}) : positive;
   auto context = result.prompt_embeds.to(model.dtype());
+  if (hooks.concepts && hooks.edit) throw Error("give either concepts or a cross-attention edit, not both");
+  const models::CrossAttentionEdit* edit = hooks.edit;
+  if (hooks.concepts && hooks.concepts->size() > 0) {
+    hooks.concepts->prepare(request.prompt, request.negative_prompt, request.batch, guided);
+    edit = &hooks.concepts->edit();
+  }
 
   auto scheduler = sampling::make_scheduler(request.sampler, model.scheduler_config());
   scheduler->set_timesteps(request.steps);
@@ -73,7 +81,7 @@ TextToImageResult text_to_image(StableDiffusion& model, TextToImageRequest reque
     }
     auto model_input = scheduler->scale_model_input(guided ? torch::cat({latents, latents}) : latents, i);
     auto t = torch::full({model_input.size(0)}, timesteps[i].item<double>(), torch::TensorOptions().dtype(torch::kFloat32).device(device));
-    auto noise = model.unet().forward(model_input.to(model.dtype()), t, context, hooks.edit).to(torch::kFloat32);
+    auto noise = model.unet().forward(model_input.to(model.dtype()), t, context, edit).to(torch::kFloat32);
     if (guided) {
       auto chunks = noise.chunk(2);
       noise = chunks[0] + request.guidance * (chunks[1] - chunks[0]);

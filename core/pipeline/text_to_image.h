@@ -18,6 +18,7 @@ class CrossAttentionEdit;
 namespace perfusion::pipeline {
 
 class StableDiffusion;
+class ConceptSet;
 
 struct TextToImageRequest {
   std::string prompt;
@@ -47,7 +48,10 @@ struct TextToImageResult {
 struct GenerationHooks {
   std::function<void(const StepProgress&)> on_step;
   const std::atomic<bool>* cancel = nullptr;         // checked between UNet calls
-  const models::CrossAttentionEdit* edit = nullptr;  // Perfusion concepts, if any
+  // Perfusion concepts (prepared for this request's prompts and used as the edit), or a
+  // raw cross-attention edit; at most one of the two.
+  ConceptSet* concepts = nullptr;
+  const models::CrossAttentionEdit* edit = nullptr;
 };
 
 // Checks the request against the model (sizes, steps, batch) before anything is allocated;

@@ -1,0 +1,213 @@
+// Generation with Perfusion concepts: the ConceptSet applied to a loaded model, the gate
+// (beta) moving the result without retraining, global locking, several concepts at once,
+// incompatible concepts refused, and the CLI's generate --concept and sweep.
+#include "core/common/error.h"
+#include "core/image/png.h"
+#include "core/models/text_encoder.h"
+#include "core/models/unet.h"
+#include "core/perfusion/concept_file.h"
+#include "core/pipeline/concept_set.h"
+#include "core/pipeline/stable_diffusion.h"
+#include "core/pipeline/text_to_image.h"
+#include "core/text/tokenizer.h"
+#include "tests/support/test_support.h"
+
+#include <QtTest/QtTest>
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+using namespace perfusion;
+
+namespace {
+
+// A concept built from the base model itself: its embedding is the word's own row and i*
+// the word's encoding in a photo prompt, so prompts with the token open the gate; the V
+// targets are random (a "look" the base model never produced).
+concepts::Concept synthetic_concept(pipeline::StableDiffusion& model, const std::string& token, const std::string& word,
+                                    const std::string& supercategory, uint64_t seed) {
+  c10::InferenceMode guard;
+  auto& tokenizer = model.tokenizer();
+  const auto word_ids = tokenizer.encode(word);
+  const auto ids = tokenizer.encode_padded("a photo of a " + word, 77);
+  const auto super_ids = tokenizer.encode_padded("a photo of a " + supercategory, 77);
+  auto encode = [&](const std::vector<int64_t>& v) {
+    return model.text_encoder().forward(torch::tensor(v, torch::kLong).unsqueeze(0))[0];
+  };
+  concepts::Concept c;
+  c.token = token;
+  c.supercategory = supercategory;
+  c.text_width = model.checkpoint().text_encoder_config.hidden_size;
+  c.layer_widths = concepts::cross_attention_widths(model.unet());
+  c.embedding = model.text_encoder().token_embedding_weight()[word_ids.front()].clone();
+  // Position 5: the word after BOS and "a photo of a" (one token for the words used here).
+  QTEST_ASSERT(word_ids.size() == 1);
+  c.i_star = encode(ids)[5].clone();
+  c.i_super = encode(super_ids)[5].clone();
+  auto generator = at::detail::createCPUGenerator(seed);
+  for (int64_t width : c.layer_widths) c.v_targets.push_back(torch::randn({width}, generator) * 2.0);
+  c.base_model_fingerprint = model.checkpoint().fingerprint;
+  c.created = concepts::utc_timestamp_now();
+  return c;
+}
+
+struct CliRun {
+  int exit_code = -1;
+  QString err;
+};
+
+CliRun run_cli(const QStringList& args) {
+  QProcess process;
+  process.start(PERFUSION_CLI_PATH, args);
+  process.waitForFinished(300000);
+  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+          QString::fromUtf8(process.readAllStandardError())};
+}
+
+double mean_abs_difference(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().mean().item<double>(); }
+
+}  // namespace
+
+class ConceptGenerationTest : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  std::unique_ptr<pipeline::StableDiffusion> model_;
+  QString model_path_;
+
+  pipeline::TextToImageRequest request(const std::string& prompt) {
+    pipeline::TextToImageRequest r;
+    r.prompt = prompt;
+    r.width = r.height = 128;
+    r.steps = 4;
+    r.seed = 11;
+    r.sampler.kind = sampling::SamplerKind::Ddim;
+    return r;
+  }
+
+ private slots:
+  void initTestCase() {
+    at::set_num_threads(1);
+    model_path_ = QString::fromStdString(test::sd_tiny_dir() + "/diffusers");
+    pipeline::ModelOptions options;
+    options.model_path = model_path_.toStdString();
+    options.device = "cpu";
+    model_ = pipeline::StableDiffusion::load(options);
+    concepts::save_concept(synthetic_concept(*model_, "<tom>", "cat", "cat", 1), dir_.filePath("tom.safetensors").toStdString());
+    concepts::save_concept(synthetic_concept(*model_, "<my_chair>", "chair", "chair", 2),
+                           dir_.filePath("chair.safetensors").toStdString());
+  }
+
+  void beta_moves_the_image_without_retraining() {
+    pipeline::ConceptSet set(*model_, dir_.filePath("cache").toStdString());
+    set.add(concepts::load_concept(dir_.filePath("tom.safetensors").toStdString()));
+    pipeline::GenerationHooks hooks;
+    hooks.concepts = &set;
+    const auto base = pipeline::text_to_image(*model_, request("a photo of a cat on the grass"));
+    set.set_all_betas(0.4);
+    const auto open_gate = pipeline::text_to_image(*model_, request("a photo of a <tom> on the grass"), hooks);
+    set.set_all_betas(0.85);
+    const auto closed_gate = pipeline::text_to_image(*model_, request("a photo of a <tom> on the grass"), hooks);
+    const double open_change = mean_abs_difference(open_gate.images, base.images);
+    const double closed_change = mean_abs_difference(closed_gate.images, base.images);
+    qInfo("mean |image - base| at beta 0.4: %.4g, at beta 0.85: %.4g", open_change, closed_change);
+    QVERIFY(open_change > 1e-3);
+    QVERIFY(open_change > closed_change);
+    // The same beta and seed reproduce the same image.
+    set.set_all_betas(0.4);
+    const auto again = pipeline::text_to_image(*model_, request("a photo of a <tom> on the grass"), hooks);
+    QVERIFY(torch::equal(again.images, open_gate.images));
+  }
+
+  void two_concepts_and_global_locking() {
+    pipeline::ConceptSet set(*model_, dir_.filePath("cache").toStdString());
+    set.add(concepts::load_concept(dir_.filePath("tom.safetensors").toStdString()), 0.5, 0.15);
+    set.add(concepts::load_concept(dir_.filePath("chair.safetensors").toStdString()), 0.5, 0.15);
+    QCOMPARE(set.size(), size_t(2));
+    pipeline::GenerationHooks hooks;
+    hooks.concepts = &set;
+    const auto plain = pipeline::text_to_image(*model_, request("<tom> sitting on <my_chair> in the snow"), hooks);
+    set.set_global_locking(true);
+    const auto locked = pipeline::text_to_image(*model_, request("<tom> sitting on <my_chair> in the snow"), hooks);
+    QVERIFY(torch::isfinite(locked.images).all().item<bool>());
+    QVERIFY(!torch::equal(plain.images, locked.images));
+    QVERIFY_THROWS_EXCEPTION(perfusion::Error, set.add(concepts::load_concept(dir_.filePath("tom.safetensors").toStdString())));
+  }
+
+  void concept_for_another_model_is_refused() {
+    auto other = concepts::load_concept(dir_.filePath("tom.safetensors").toStdString());
+    other.token = "<other>";
+    other.base_model_fingerprint = "w1-0000000000000000";
+    pipeline::ConceptSet set(*model_, dir_.filePath("cache").toStdString());
+    try {
+      set.add(other);
+      QFAIL("a concept for another base model was accepted");
+    } catch (const perfusion::Error& e) {
+      QVERIFY2(QString(e.what()).contains("w1-0000000000000000"), e.what());
+    }
+    QCOMPARE(set.size(), size_t(0));
+  }
+
+  void cli_generate_with_concepts_records_them() {
+    const QString out = dir_.filePath("with-tom.png");
+    const auto run = run_cli({"generate", "--model", model_path_, "--prompt", "a photo of a <tom>", "--concept",
+                              dir_.filePath("tom.safetensors"), "--beta", "0.5", "--steps", "3", "--width", "128", "--height",
+                              "128", "--cache-dir", dir_.filePath("cache"), "--device", "cpu", "--out", out});
+    QVERIFY2(run.exit_code == 0, qPrintable(run.err));
+    const auto png = image::read_png(out.toStdString());
+    std::map<std::string, std::string> text(png.text.begin(), png.text.end());
+    QVERIFY2(text["parameters"].find("Perfusion: \"<tom>: beta 0.5 tau 0.15\"") != std::string::npos, text["parameters"].c_str());
+    const auto json = nlohmann::json::parse(text["perfusion"]);
+    QCOMPARE(QString::fromStdString(json["concepts"][0]["token"].get<std::string>()), QString("<tom>"));
+    QCOMPARE(json["concepts"][0]["beta"].get<double>(), 0.5);
+  }
+
+  void cli_sweep_writes_a_strip() {
+    const QString out = dir_.filePath("strip.png");
+    const auto run = run_cli({"sweep", "--model", model_path_, "--prompt", "a photo of a <tom>", "--concept",
+                              dir_.filePath("tom.safetensors"), "--betas", "0.4,0.6,0.8", "--steps", "3", "--width", "128",
+                              "--height", "128", "--cache-dir", dir_.filePath("cache"), "--device", "cpu", "--out", out});
+    QVERIFY2(run.exit_code == 0, qPrintable(run.err));
+    const auto png = image::read_png(out.toStdString());
+    QCOMPARE(png.image.width, 3 * 128);
+    QCOMPARE(png.image.height, 128);
+    // The three panels differ: beta changes the image.
+    auto panel = [&](int i) {
+      std::vector<uint8_t> p;
+      for (int y = 0; y < 128; ++y)
+        p.insert(p.end(), png.image.pixels.begin() + (y * 384 + i * 128) * 3, png.image.pixels.begin() + (y * 384 + i * 128 + 128) * 3);
+      return p;
+    };
+    QVERIFY(panel(0) != panel(1));
+    QVERIFY(panel(1) != panel(2));
+  }
+
+  void cli_rejects_bad_concept_use_data() {
+    QTest::addColumn<QStringList>("extra");
+    QTest::addColumn<QString>("expected");
+    QFile junk(dir_.filePath("junk.safetensors"));
+    QVERIFY(junk.open(QIODevice::WriteOnly));
+    junk.write("not a concept");
+    junk.close();
+    QTest::newRow("beta without concept") << QStringList{"--beta", "0.5"} << "--beta needs at least one --concept";
+    QTest::newRow("too many betas") << QStringList{"--concept", dir_.filePath("tom.safetensors"), "--beta", "0.5,0.6"}
+                                    << "one per --concept";
+    QTest::newRow("beta not a number") << QStringList{"--concept", dir_.filePath("tom.safetensors"), "--beta", "high"} << "--beta expects numbers";
+    QTest::newRow("junk concept") << QStringList{"--concept", junk.fileName()} << "junk.safetensors";
+    QTest::newRow("missing concept") << QStringList{"--concept", dir_.filePath("nope.safetensors")} << "nope.safetensors";
+    QTest::newRow("global locking alone") << QStringList{"--global-locking"} << "--global-locking needs";
+  }
+
+  void cli_rejects_bad_concept_use() {
+    QFETCH(QStringList, extra);
+    QFETCH(QString, expected);
+    const auto run = run_cli(QStringList{"generate", "--model", model_path_, "--prompt", "a <tom>", "--steps", "2", "--width", "128",
+                                         "--height", "128", "--cache-dir", dir_.filePath("cache"), "--device", "cpu", "--out",
+                                         dir_.filePath("bad.png")} +
+                             extra);
+    QVERIFY(run.exit_code > 0);
+    QVERIFY2(run.err.contains(expected), qPrintable(run.err));
+    QVERIFY2(!run.err.trimmed().contains('\n') || run.err.contains("loaded"), qPrintable(run.err));
+  }
+};
+
+QTEST_GUILESS_MAIN(ConceptGenerationTest)
+#include "test_concept_generation.moc"
