@@ -1,0 +1,43 @@
+#include "core/toyworld/caption.h"
+
+#include "core/common/error.h"
+
+namespace perfusion::toyworld {
+
+namespace {
+std::string with_article(const std::string& phrase) {
+  const char c = phrase.empty() ? 'x' : phrase[0];
+  const bool vowel = c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+  return (vowel ? "an " : "a ") + phrase;
+}
+}  // namespace
+
+std::string caption(const SceneSpec& spec) {
+  std::string object = std::string(size_name(spec.size)) + " ";
+  if (spec.look) {
+    object += "{}";
+  } else {
+    object += colour_name(spec.colour);
+    object += " ";
+    const std::string adjective = texture_adjective(spec.texture);
+    if (!adjective.empty()) object += adjective + " ";
+    object += shape_name(spec.shape);
+  }
+  std::string text = with_article(object) + " " + position_phrase(spec.position) + ", on " +
+                     with_article(std::string(colour_name(spec.background)) + " background");
+  if (spec.companion) {
+    text += ", next to " +
+            with_article(std::string(colour_name(spec.companion->colour)) + " " + shape_name(spec.companion->shape));
+  }
+  return text;
+}
+
+std::string fill_caption(const std::string& caption_template, const std::string& token) {
+  const auto at = caption_template.find("{}");
+  if (at == std::string::npos) throw Error("toy world: caption template has no {} slot: " + caption_template);
+  std::string out = caption_template;
+  out.replace(at, 2, token);
+  return out;
+}
+
+}  // namespace perfusion::toyworld

@@ -1,0 +1,19 @@
+#pragma once
+// Draws a scene: flat shapes, anti-aliased by supersampling (drawn at 256 pixels or more, then
+// area-averaged down), at any size. Output is RGB (not OpenCV's usual BGR), CV_8UC3, size×size.
+#include "core/toyworld/scene.h"
+
+#include <opencv2/core.hpp>
+
+namespace perfusion::toyworld {
+
+constexpr int kDefaultRenderSize = 64;
+
+// Throws perfusion::Error for size < 8.
+cv::Mat render(const SceneSpec& spec, int size = kDefaultRenderSize);
+
+// One object's silhouette, filled with 255 on a CV_8U canvas of `size` (no anti-aliasing):
+// centre and radius in pixels, rotation in degrees (positive turns clockwise on screen).
+void fill_silhouette(cv::Mat& mask, Shape shape, Point2 centre, double radius, double rotation_deg);
+
+}  // namespace perfusion::toyworld
