@@ -10,6 +10,7 @@ packages=(
   libqt6svg6 libgl-dev
   libopencv-dev libsentencepiece-dev nlohmann-json3-dev
   xvfb xauth
+  desktop-file-utils appstream
 )
 
 missing=()

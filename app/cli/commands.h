@@ -9,7 +9,9 @@ namespace perfusion::cli {
 int run_generate(const std::vector<std::string>& args);
 int run_tokenize(const std::vector<std::string>& args);
 int run_inspect(const std::vector<std::string>& args);
+int run_train(const std::vector<std::string>& args);
 int run_sweep(const std::vector<std::string>& args);
 int run_covariance(const std::vector<std::string>& args);
+int run_toyworld(const std::vector<std::string>& args);
 
 }  // namespace perfusion::cli

@@ -43,7 +43,6 @@ int run_generate(const std::vector<std::string>& argv) {
   check_output_folder(out);
 
   auto model = load_model(setup);
-  pipeline::validate_request(*model, setup.request);
   auto concepts = load_concepts(*model, setup);
 
   pipeline::GenerationHooks hooks;

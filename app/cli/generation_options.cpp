@@ -103,9 +103,10 @@ GenerationSetup parse_generation_setup(const Arguments& args) {
   return setup;
 }
 
-std::unique_ptr<pipeline::StableDiffusion> load_model(const GenerationSetup& setup) {
+std::unique_ptr<pipeline::StableDiffusion> load_model(GenerationSetup& setup) {
   const auto start = std::chrono::steady_clock::now();
   auto model = pipeline::StableDiffusion::load(setup.model_options);
+  pipeline::validate_request(*model, setup.request);
   std::fprintf(stderr, "loaded %s on %s in %.1f s\n", setup.model_options.model_path.c_str(),
                pipeline::describe_device(model->device()).c_str(),
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

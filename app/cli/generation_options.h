@@ -31,8 +31,9 @@ struct GenerationSetup {
 
 GenerationSetup parse_generation_setup(const Arguments& args);
 
-// Loads the model (applying --threads), reporting on stderr.
-std::unique_ptr<pipeline::StableDiffusion> load_model(const GenerationSetup& setup);
+// Loads the model and checks the request against it (filling in the default size), then
+// reports the load on stderr; a bad request fails with one line.
+std::unique_ptr<pipeline::StableDiffusion> load_model(GenerationSetup& setup);
 
 // Loads the concept files onto the model with their gates; null when none were given.
 std::unique_ptr<pipeline::ConceptSet> load_concepts(pipeline::StableDiffusion& model, const GenerationSetup& setup);

@@ -21,9 +21,11 @@ const char* kUsage =
     "commands:\n"
     "  generate   text to image with a Stable Diffusion 1.x model (and concepts)\n"
     "  tokenize   print the 77 token ids a prompt becomes\n"
+    "  train      teach the model a concept from a few photos (Perfusion)\n"
     "  sweep      one seed across several concept gate biases, side by side\n"
     "  covariance compute (and cache) a base model's text-encoding covariance\n"
     "  inspect    show what a checkpoint or safetensors file contains\n"
+    "  toyworld   pretrain the demo model on the procedurally rendered toy world\n"
     "\n"
     "`perfusion <command> --help` shows a command's options.\n";
 
@@ -45,8 +47,10 @@ int main(int argc, char** argv) {
       {"generate", perfusion::cli::run_generate},
       {"tokenize", perfusion::cli::run_tokenize},
       {"inspect", perfusion::cli::run_inspect},
+      {"train", perfusion::cli::run_train},
       {"sweep", perfusion::cli::run_sweep},
       {"covariance", perfusion::cli::run_covariance},
+      {"toyworld", perfusion::cli::run_toyworld},
   };
   const std::string command = argv[1];
   auto it = commands.find(command);

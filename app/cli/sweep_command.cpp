@@ -63,7 +63,6 @@ int run_sweep(const std::vector<std::string>& argv) {
   check_output_folder(out);
 
   auto model = load_model(setup);
-  pipeline::validate_request(*model, setup.request);
   auto concepts = load_concepts(*model, setup);
 
   std::vector<at::Tensor> images;

@@ -74,6 +74,21 @@ at::Tensor Attention::forward_projected(const at::Tensor& x, const at::Tensor& k
   return to_out_0_->forward(out.transpose(1, 2).reshape({batch, queries, heads_ * head_dim_}));
 }
 
+at::Tensor Attention::forward_projected(const at::Tensor& x, const at::Tensor& keys, const at::Tensor& values,
+                                       at::Tensor& probabilities) const {
+  const int64_t batch = x.size(0);
+  const int64_t queries = x.size(1);
+  auto split_heads = [&](const at::Tensor& t) { return t.reshape({t.size(0), t.size(1), heads_, head_dim_}).transpose(1, 2); };
+  if (keys.size(0) != batch || values.size(0) != batch)
+    throw Error("attention: context batch " + std::to_string(keys.size(0)) + " does not match batch " +
+                std::to_string(batch));
+  const auto q = split_heads(to_q_->forward(x));
+  const auto scores = at::matmul(q, split_heads(keys).transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim_));
+  probabilities = at::softmax(scores, -1, at::kFloat);
+  const auto out = at::matmul(probabilities.to(values.scalar_type()), split_heads(values));
+  return to_out_0_->forward(out.transpose(1, 2).reshape({batch, queries, heads_ * head_dim_}));
+}
+
 BasicTransformerBlock::BasicTransformerBlock(int64_t dim, int64_t heads, int64_t head_dim, int64_t context_dim,
                                              int64_t cross_attention_index)
     : cross_attention_index_(cross_attention_index) {
@@ -98,7 +113,13 @@ at::Tensor BasicTransformerBlock::forward(const at::Tensor& x, const at::Tensor&
   const auto normed = norm2_->forward(h);
   if (edit) {
     auto [keys, values] = edit->project(cross_attention_index_, context, attn2_->to_k_weight(), attn2_->to_v_weight());
-    h = attn2_->forward_projected(normed, keys, values) + h;
+    if (edit->wants_attention()) {
+      at::Tensor probabilities;
+      h = attn2_->forward_projected(normed, keys, values, probabilities) + h;
+      edit->observe_attention(cross_attention_index_, probabilities);
+    } else {
+      h = attn2_->forward_projected(normed, keys, values) + h;
+    }
   } else {
     h = attn2_->forward(normed, context) + h;
   }

@@ -41,6 +41,10 @@ class Attention : public torch::nn::Module {
   at::Tensor forward(const at::Tensor& x, const at::Tensor& context = {}) const;
   // The same with keys and values already projected ([B, Tk, heads * head_dim]).
   at::Tensor forward_projected(const at::Tensor& x, const at::Tensor& keys, const at::Tensor& values) const;
+  // The same with the attention probabilities [B, heads, Tq, Tk] materialised and returned in
+  // `probabilities` (an explicit softmax instead of the fused kernel: for observers only).
+  at::Tensor forward_projected(const at::Tensor& x, const at::Tensor& keys, const at::Tensor& values,
+                               at::Tensor& probabilities) const;
 
   const at::Tensor& to_k_weight() const { return to_k_->weight; }
   const at::Tensor& to_v_weight() const { return to_v_->weight; }

@@ -170,6 +170,7 @@ Checkpoint load_diffusers_folder(const fs::path& dir) {
   c.layout = CheckpointLayout::DiffusersFolder;
   if (fs::exists(dir / "model_index.json")) {
     const json index = read_json_file(dir / "model_index.json");
+    c.pixel_space = index.is_object() && index.contains("vae") && index["vae"].is_null() && !fs::exists(dir / "vae");
     if (!index.is_object()) throw Error((dir / "model_index.json").string() + " is not a JSON object");
     const std::string pipeline = index.value("_class_name", std::string());
     if (index.contains("text_encoder_2") || pipeline.find("XL") != std::string::npos)
@@ -177,23 +178,27 @@ Checkpoint load_diffusers_folder(const fs::path& dir) {
     c.notes.push_back("diffusers pipeline " + (pipeline.empty() ? std::string("(unnamed)") : pipeline));
   }
   for (const char* component : {"text_encoder", "unet", "vae"})
-    if (!fs::is_directory(dir / component))
+    if (!fs::is_directory(dir / component) && !(c.pixel_space && std::string(component) == "vae"))
       throw Error(c.source + " is a diffusers folder without " + component + "/");
 
   c.text_encoder_config = config_from_json_file<TextEncoderConfig>(dir / "text_encoder" / "config.json");
   c.unet_config = config_from_json_file<UNetConfig>(dir / "unet" / "config.json");
-  c.vae_config = config_from_json_file<VaeConfig>(dir / "vae" / "config.json");
+  if (!c.pixel_space) c.vae_config = config_from_json_file<VaeConfig>(dir / "vae" / "config.json");
 
   c.text_encoder = load_component_weights(dir / "text_encoder", c);
   if (c.text_encoder.erase("text_model.embeddings.position_ids"))
     c.notes.push_back("text_encoder: dropped the position_ids buffer (recomputed as 0..n-1)");
   c.unet = load_component_weights(dir / "unet", c);
-  c.vae = load_component_weights(dir / "vae", c);
-  rename_deprecated_vae_attention(c.vae, c.notes);
+  if (c.pixel_space) {
+    c.notes.push_back("pixel space: no VAE (model_index.json has \"vae\": null)");
+  } else {
+    c.vae = load_component_weights(dir / "vae", c);
+    rename_deprecated_vae_attention(c.vae, c.notes);
+  }
 
   check_config_against_weights(c.text_encoder_config, c.text_encoder, (dir / "text_encoder" / "config.json").string());
   check_config_against_weights(c.unet_config, c.unet, (dir / "unet" / "config.json").string());
-  check_config_against_weights(c.vae_config, c.vae, (dir / "vae" / "config.json").string());
+  if (!c.pixel_space) check_config_against_weights(c.vae_config, c.vae, (dir / "vae" / "config.json").string());
 
   const fs::path scheduler = dir / "scheduler" / "scheduler_config.json";
   if (fs::exists(scheduler)) {
@@ -204,7 +209,8 @@ Checkpoint load_diffusers_folder(const fs::path& dir) {
     c.notes.push_back("no scheduler/scheduler_config.json: using SD 1.x's PNDM default");
   }
   const fs::path tokenizer = dir / "tokenizer";
-  if (fs::is_regular_file(tokenizer / "vocab.json") && fs::is_regular_file(tokenizer / "merges.txt")) {
+  if ((fs::is_regular_file(tokenizer / "vocab.json") && fs::is_regular_file(tokenizer / "merges.txt")) ||
+      fs::is_regular_file(tokenizer / "spiece.model")) {  // CLIP BPE, or the demo model's sentencepiece
     c.tokenizer_path = tokenizer.string();
   } else {
     c.notes.push_back("no tokenizer/ with vocab.json and merges.txt: the CLIP vocabulary must come from the settings");
@@ -358,7 +364,10 @@ Checkpoint load_checkpoint(const std::string& path, const LoadOptions& options) 
     // Permission problems and the like while looking around the folder.
     throw Error(path + ": " + e.what());
   }
-  c.fingerprint = fingerprint_weights({{"text_encoder", &c.text_encoder}, {"unet", &c.unet}, {"vae", &c.vae}});
+  if (c.pixel_space)
+    c.fingerprint = fingerprint_weights({{"text_encoder", &c.text_encoder}, {"unet", &c.unet}});
+  else
+    c.fingerprint = fingerprint_weights({{"text_encoder", &c.text_encoder}, {"unet", &c.unet}, {"vae", &c.vae}});
   return c;
 }
 
@@ -370,7 +379,10 @@ std::string describe_checkpoint(const Checkpoint& c) {
   s << "Fingerprint  " << c.fingerprint << "\n";
   describe_component(s, "Text encoder ", c.text_encoder, c.text_encoder_config.to_json());
   describe_component(s, "UNet         ", c.unet, c.unet_config.to_json());
-  describe_component(s, "VAE          ", c.vae, c.vae_config.to_json());
+  if (c.pixel_space)
+    s << "VAE          none (pixel space)\n";
+  else
+    describe_component(s, "VAE          ", c.vae, c.vae_config.to_json());
   const bool named = c.scheduler_config.is_object() && c.scheduler_config.contains("_class_name") &&
                      c.scheduler_config["_class_name"].is_string();
   s << "Scheduler    " << (named ? c.scheduler_config["_class_name"].get<std::string>() : std::string("(unnamed)"))

@@ -33,6 +33,9 @@ struct Checkpoint {
   WeightMap text_encoder, unet, vae;
   nlohmann::json scheduler_config;  // scheduler/scheduler_config.json, or SD 1.x's PNDM default for single files
   std::string tokenizer_path;       // the diffusers tokenizer/ folder when present, else ""
+  // No VAE: the UNet denoises RGB pixels in [-1, 1] directly (the demo model). A diffusers
+  // folder says so with "vae": null in model_index.json and no vae/ folder.
+  bool pixel_space = false;
   std::string fingerprint;          // see core/models/fingerprint.h
   std::vector<std::string> notes;   // what was detected, inferred or ignored
   std::vector<std::shared_ptr<io::SafeTensorsFile>> files;  // keeps the mappings alive

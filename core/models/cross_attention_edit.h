@@ -27,6 +27,15 @@ class CrossAttentionEdit {
   virtual std::pair<at::Tensor, at::Tensor> project(int64_t layer_index, const at::Tensor& context,
                                                     const at::Tensor& to_k_weight,
                                                     const at::Tensor& to_v_weight) const = 0;
+
+  // Optional observer of the cross-attention maps (training masks from the base model's own
+  // attention). Only when this returns true does a layer materialise its attention
+  // probabilities; otherwise the fused attention kernel runs as usual.
+  virtual bool wants_attention() const { return false; }
+  // probabilities [B, heads, queries, keys] of layer `layer_index` (queries: the layer's
+  // h x w positions, row-major; keys: the text tokens), after the softmax. Called right after
+  // project() of the same layer when wants_attention() is true.
+  virtual void observe_attention(int64_t layer_index, const at::Tensor& probabilities) const {}
 };
 
 }  // namespace perfusion::models

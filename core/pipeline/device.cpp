@@ -33,7 +33,10 @@ c10::ScalarType resolve_precision(const std::string& name, const c10::Device& de
 }
 
 std::string describe_device(const c10::Device& device) {
-  if (device.is_cpu()) return "CPU (" + std::to_string(at::get_num_threads()) + " threads)";
+  if (device.is_cpu()) {
+    const int threads = at::get_num_threads();
+    return "CPU (" + std::to_string(threads) + (threads == 1 ? " thread)" : " threads)");
+  }
   return device.str();
 }
 

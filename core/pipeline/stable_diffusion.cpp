@@ -6,6 +6,7 @@
 #include "core/models/vae.h"
 #include "core/pipeline/device.h"
 #include "core/text/clip_tokenizer.h"
+#include "core/text/sentencepiece_tokenizer.h"
 
 #include <torch/torch.h>
 
@@ -17,6 +18,9 @@ std::unique_ptr<text::Tokenizer> load_tokenizer(const models::Checkpoint& checkp
     throw Error(checkpoint.source +
                 " has no tokenizer: pass --tokenizer PATH (a diffusers tokenizer/ folder or OpenAI's "
                 "bpe_simple_vocab_16e6.txt.gz), or set it in the app's settings");
+  // The demo model ships a sentencepiece tokenizer; everything else is CLIP BPE.
+  for (const std::string& folder : {path, path + "/tokenizer"})
+    if (text::SentencePieceTokenizer::is_sentencepiece_folder(folder)) return text::SentencePieceTokenizer::load(folder);
   return text::ClipTokenizer::load(path);
 }
 
@@ -37,18 +41,20 @@ std::unique_ptr<StableDiffusion> StableDiffusion::load(const ModelOptions& optio
   model->text_encoder_->load(ckpt.text_encoder);
   model->unet_ = std::make_shared<models::UNet2DCondition>(ckpt.unet_config);
   model->unet_->load(ckpt.unet);
-  model->vae_ = std::make_shared<models::AutoencoderKL>(ckpt.vae_config);
-  model->vae_->load(ckpt.vae);
+  if (!ckpt.pixel_space) {
+    model->vae_ = std::make_shared<models::AutoencoderKL>(ckpt.vae_config);
+    model->vae_->load(ckpt.vae);
+  }
 
   // The text encoder and VAE stay in fp32 where precision matters more than speed
   // (prompt encoding runs once; VAE decoding in fp16 is known to overflow).
   const auto half_or_full = model->dtype_;
   model->text_encoder_->to(model->device_, c10::kFloat);
   model->unet_->to(model->device_, half_or_full);
-  model->vae_->to(model->device_, c10::kFloat);
+  if (model->vae_) model->vae_->to(model->device_, c10::kFloat);
   model->text_encoder_->eval();
   model->unet_->eval();
-  model->vae_->eval();
+  if (model->vae_) model->vae_->eval();
   return model;
 }
 
@@ -56,6 +62,11 @@ StableDiffusion::~StableDiffusion() = default;
 
 const nlohmann::json& StableDiffusion::scheduler_config() const { return checkpoint_->scheduler_config; }
 
-int64_t StableDiffusion::default_image_size() const { return checkpoint_->unet_config.sample_size * 8; }
+int64_t StableDiffusion::default_image_size() const { return checkpoint_->unet_config.sample_size * latent_scale(); }
+
+models::AutoencoderKL& StableDiffusion::vae() {
+  if (!vae_) throw Error(checkpoint_->source + " is a pixel-space model: it has no VAE");
+  return *vae_;
+}
 
 }  // namespace perfusion::pipeline

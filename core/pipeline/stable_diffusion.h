@@ -37,11 +37,15 @@ class StableDiffusion {
   text::Tokenizer& tokenizer() { return *tokenizer_; }
   models::ClipTextEncoder& text_encoder() { return *text_encoder_; }
   models::UNet2DCondition& unet() { return *unet_; }
-  models::AutoencoderKL& vae() { return *vae_; }
+  // Only for latent-space models (has_vae()); throws perfusion::Error for a pixel-space one.
+  models::AutoencoderKL& vae();
+  bool has_vae() const { return vae_ != nullptr; }
+  // Image pixels per latent pixel: 8 with SD's VAE, 1 in pixel space.
+  int64_t latent_scale() const { return vae_ ? 8 : 1; }
   const c10::Device& device() const { return device_; }
   c10::ScalarType dtype() const { return dtype_; }
   const nlohmann::json& scheduler_config() const;
-  // The image side the UNet was trained at (sample_size x 8), e.g. 512 for SD 1.5.
+  // The image side the UNet was trained at (sample_size x latent_scale()), e.g. 512 for SD 1.5.
   int64_t default_image_size() const;
 
  private:

@@ -71,7 +71,8 @@ TextToImageResult text_to_image(StableDiffusion& model, TextToImageRequest reque
   // then moved to the device, so a seed gives the reference image on any device.
   auto generator = sampling::make_generator(request.seed);
   const int64_t latent_channels = model.checkpoint().unet_config.in_channels;
-  auto latents = sampling::randn({request.batch, latent_channels, request.height / 8, request.width / 8}, generator)
+  const int64_t scale = model.latent_scale();
+  auto latents = sampling::randn({request.batch, latent_channels, request.height / scale, request.width / scale}, generator)
                      .to(device) * scheduler->init_noise_sigma();
 
   for (int64_t i = 0; i < calls; ++i) {
@@ -93,8 +94,8 @@ TextToImageResult text_to_image(StableDiffusion& model, TextToImageRequest reque
     }
   }
   result.final_latents = latents;
-  const double scale = model.checkpoint().vae_config.scaling_factor;
-  auto decoded = model.vae().decode(latents / scale);
+  // Pixel-space models denoise the image itself.
+  auto decoded = model.has_vae() ? model.vae().decode(latents / model.checkpoint().vae_config.scaling_factor) : latents;
   result.images = (decoded / 2 + 0.5).clamp(0, 1).permute({0, 2, 3, 1}).to(torch::kCPU, torch::kFloat32).contiguous();
   return result;
 }

@@ -1,0 +1,97 @@
+#include "core/demo_model/demo_model_spec.h"
+
+#include "core/common/error.h"
+
+namespace perfusion::demo_model {
+
+namespace {
+
+models::UNetConfig pixel_unet(std::vector<int64_t> channels, int64_t layers_per_block, int64_t context_dim) {
+  models::UNetConfig u;
+  u.in_channels = 3;
+  u.out_channels = 3;
+  u.block_out_channels = channels;
+  u.layers_per_block = layers_per_block;
+  // No attention at full resolution (64² tokens would dominate the cost); cross-attention at
+  // the two lower levels and the mid block, where layout and colour are decided.
+  u.down_block_has_attention = {false, true, true};
+  u.up_block_has_attention = {true, true, false};
+  u.attention_heads = {4, 4, 4};
+  u.cross_attention_dim = context_dim;
+  u.norm_num_groups = 32;
+  u.sample_size = 64;
+  return u;
+}
+
+models::TextEncoderConfig clip_text_encoder(int64_t width, int64_t layers) {
+  models::TextEncoderConfig t;
+  t.vocab_size = 256;
+  t.max_position_embeddings = 77;
+  t.hidden_size = width;
+  t.num_hidden_layers = layers;
+  t.num_attention_heads = 4;
+  t.intermediate_size = 4 * width;
+  return t;
+}
+
+}  // namespace
+
+DemoModelSpec DemoModelSpec::standard() {
+  DemoModelSpec spec;
+  spec.text_encoder = clip_text_encoder(128, 3);
+  spec.unet = pixel_unet({32, 64, 128}, 1, 128);
+  return spec;
+}
+
+DemoModelSpec DemoModelSpec::micro() {
+  DemoModelSpec spec;
+  spec.tokenizer_vocab_size = 64;
+  spec.text_positions = 16;
+  spec.text_encoder = clip_text_encoder(32, 1);
+  spec.text_encoder.max_position_embeddings = 16;
+  spec.unet = pixel_unet({32, 32, 32}, 1, 32);
+  spec.unet.attention_heads = {2, 2, 2};
+  spec.batch_size = 4;
+  spec.learning_rate = 1e-3;
+  spec.warmup_steps = 2;
+  spec.ema_decay = 0.9;
+  return spec;
+}
+
+nlohmann::json DemoModelSpec::to_json() const {
+  return {{"image_size", image_size},
+          {"tokenizer_vocab_size", tokenizer_vocab_size},
+          {"text_positions", text_positions},
+          {"text_encoder", text_encoder.to_json()},
+          {"unet", unet.to_json()},
+          {"batch_size", batch_size},
+          {"learning_rate", learning_rate},
+          {"warmup_steps", warmup_steps},
+          {"weight_decay", weight_decay},
+          {"ema_decay", ema_decay},
+          {"caption_dropout", caption_dropout},
+          {"grad_clip", grad_clip}};
+}
+
+DemoModelSpec DemoModelSpec::from_json(const nlohmann::json& j) {
+  try {
+    DemoModelSpec spec;
+    spec.image_size = j.at("image_size").get<int64_t>();
+    spec.tokenizer_vocab_size = j.at("tokenizer_vocab_size").get<int64_t>();
+    spec.text_positions = j.at("text_positions").get<int64_t>();
+    spec.text_encoder = models::TextEncoderConfig::from_json(j.at("text_encoder"));
+    spec.unet = models::UNetConfig::from_json(j.at("unet"));
+    spec.batch_size = j.at("batch_size").get<int64_t>();
+    spec.learning_rate = j.at("learning_rate").get<double>();
+    spec.warmup_steps = j.at("warmup_steps").get<int64_t>();
+    spec.weight_decay = j.at("weight_decay").get<double>();
+    spec.ema_decay = j.at("ema_decay").get<double>();
+    spec.caption_dropout = j.at("caption_dropout").get<double>();
+    spec.grad_clip = j.at("grad_clip").get<double>();
+    return spec;
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("demo model spec: ") + e.what());
+  }
+}
+
+}  // namespace perfusion::demo_model

@@ -1,0 +1,38 @@
+#pragma once
+// The demo model's architecture and training recipe: the SD 1.x classes at toy size, chosen
+// from tests/bench/bench_toyworld's figures (see README's demo model section). Pixel space:
+// the UNet denoises 64×64 RGB directly, so there is no VAE to train or ship.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+
+#include "core/models/config.h"
+
+namespace perfusion::demo_model {
+
+struct DemoModelSpec {
+  int64_t image_size = 64;
+  int64_t tokenizer_vocab_size = 256;  // asked of sentencepiece; the text encoder takes what it gives
+  int64_t text_positions = 77;         // SD's sequence length, kept so prompts behave the same
+  models::TextEncoderConfig text_encoder;
+  models::UNetConfig unet;
+
+  // Training recipe.
+  int64_t batch_size = 16;
+  double learning_rate = 5e-4;
+  int64_t warmup_steps = 200;
+  double weight_decay = 0.01;
+  double ema_decay = 0.999;
+  double caption_dropout = 0.1;  // empty prompt, for classifier-free guidance
+  double grad_clip = 1.0;
+
+  // The shipped model.
+  static DemoModelSpec standard();
+  // A model small enough for unit tests (32×32 is not generatable by the pipeline; 64 is kept).
+  static DemoModelSpec micro();
+
+  nlohmann::json to_json() const;
+  static DemoModelSpec from_json(const nlohmann::json& json);
+};
+
+}  // namespace perfusion::demo_model

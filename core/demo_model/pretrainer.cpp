@@ -1,0 +1,264 @@
+#include "core/demo_model/pretrainer.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "core/common/atomic_file.h"
+#include "core/common/error.h"
+#include "core/demo_model/caption_tokenizer.h"
+#include "core/demo_model/training_batch.h"
+#include "core/io/safetensors.h"
+#include "core/models/checkpoint.h"
+#include "core/models/text_encoder.h"
+#include "core/models/unet.h"
+#include "core/sampling/noise_schedule.h"
+#include "core/sampling/random.h"
+#include "core/text/sentencepiece_tokenizer.h"
+#include "core/toyworld/rng.h"
+
+namespace perfusion::demo_model {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kStateFile = "training_state.safetensors";
+constexpr const char* kStateFormat = "perfusion-demo-pretrain";
+constexpr double kAdamBeta1 = 0.9;
+constexpr double kAdamBeta2 = 0.999;
+constexpr double kAdamEps = 1e-8;
+// Separates the noise stream from the scene stream of the same (seed, step).
+constexpr uint64_t kNoiseStream = 0x6e6f697365ull;
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+void copy_tokenizer(const std::string& from, const std::string& to) {
+  if (fs::equivalent(from, to)) return;
+  fs::create_directories(to);
+  for (const char* name : {text::SentencePieceTokenizer::kDefaultModelFile, "tokenizer_config.json"})
+    write_file_atomically((fs::path(to) / name).string(), read_file((fs::path(from) / name).string()));
+}
+
+void write_json(const fs::path& path, const nlohmann::json& json) {
+  fs::create_directories(path.parent_path());
+  write_file_atomically(path.string(), json.dump(2) + "\n");
+}
+
+}  // namespace
+
+DemoPretrainer::DemoPretrainer(const DemoModelSpec& spec, uint64_t seed, const std::string& tokenizer_dir)
+    : spec_(spec), seed_(seed), tokenizer_dir_(tokenizer_dir) {
+  tokenizer_ = text::SentencePieceTokenizer::load(tokenizer_dir);
+  // The text encoder's table is exactly the tokenizer's vocabulary; concept tokens go to its
+  // added-token table.
+  spec_.text_encoder.vocab_size = tokenizer_->vocab_size();
+  spec_.unet.sample_size = spec_.image_size;
+  text_encoder_ = std::make_shared<models::ClipTextEncoder>(spec_.text_encoder);
+  unet_ = std::make_shared<models::UNet2DCondition>(spec_.unet);
+  text_encoder_->initialize_random();
+  unet_->initialize_random();
+  for (const auto& [prefix, module] : {std::pair<std::string, torch::nn::Module*>{"text_encoder.", text_encoder_.get()},
+                                       std::pair<std::string, torch::nn::Module*>{"unet.", unet_.get()}}) {
+    for (auto& item : module->named_parameters(/*recurse=*/true)) {
+      names_.push_back(prefix + item.key());
+      params_.push_back(item.value());
+    }
+  }
+  alphas_cumprod_ = sampling::NoiseSchedule::from_json(models::default_sd1_scheduler_config()).alphas_cumprod;
+}
+
+DemoPretrainer::~DemoPretrainer() = default;
+
+void DemoPretrainer::initialise_weights() {
+  torch::NoGradGuard no_grad;
+  torch::manual_seed(seed_);
+  text_encoder_->initialize_random();
+  unet_->initialize_random();
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const std::string& name = names_[i];
+    // CLIP's embedding init; a zero output conv makes the untrained UNet predict zero noise,
+    // the usual start for diffusion models.
+    if (ends_with(name, "token_embedding.weight") || ends_with(name, "position_embedding.weight"))
+      params_[i].normal_(0.0, 0.02);
+    if (name == "unet.conv_out.weight" || name == "unet.conv_out.bias") params_[i].zero_();
+  }
+}
+
+std::unique_ptr<DemoPretrainer> DemoPretrainer::from_scratch(const DemoModelSpec& spec, uint64_t seed,
+                                                             const std::string& work_dir) {
+  const std::string tokenizer_dir = (fs::path(work_dir) / "tokenizer").string();
+  train_caption_tokenizer(tokenizer_dir, spec.tokenizer_vocab_size, seed);
+  std::unique_ptr<DemoPretrainer> trainer(new DemoPretrainer(spec, seed, tokenizer_dir));
+  trainer->initialise_weights();
+  for (auto& p : trainer->params_) {
+    p.set_requires_grad(true);
+    trainer->ema_.push_back(p.detach().clone());
+    trainer->adam_m_.push_back(torch::zeros_like(p));
+    trainer->adam_v_.push_back(torch::zeros_like(p));
+  }
+  return trainer;
+}
+
+std::unique_ptr<DemoPretrainer> DemoPretrainer::resume(const std::string& dir, const std::string& work_dir) {
+  const fs::path state_path = fs::path(dir) / kStateFile;
+  if (fs::is_regular_file(state_path)) {
+    auto file = io::SafeTensorsFile::open(state_path.string());
+    const auto& meta = file->metadata();
+    if (!meta.count("format") || meta.at("format") != kStateFormat)
+      throw Error(state_path.string() + " is not a demo model training state");
+    const DemoModelSpec spec = DemoModelSpec::from_json(nlohmann::json::parse(meta.at("spec")));
+    const std::string tokenizer_dir = (fs::path(work_dir) / "tokenizer").string();
+    copy_tokenizer((fs::path(dir) / "tokenizer").string(), tokenizer_dir);
+    std::unique_ptr<DemoPretrainer> trainer(new DemoPretrainer(spec, std::stoull(meta.at("seed")), tokenizer_dir));
+    trainer->step_ = std::stoll(meta.at("step"));
+    torch::NoGradGuard no_grad;
+    for (size_t i = 0; i < trainer->params_.size(); ++i) {
+      const std::string& name = trainer->names_[i];
+      for (const char* kind : {"param/", "ema/", "adam_m/", "adam_v/"})
+        if (!file->contains(kind + name)) throw Error(state_path.string() + " lacks " + kind + name);
+      auto& p = trainer->params_[i];
+      p.copy_(file->tensor("param/" + name, torch::kFloat32));
+      p.set_requires_grad(true);
+      trainer->ema_.push_back(file->tensor("ema/" + name, torch::kFloat32).clone());
+      trainer->adam_m_.push_back(file->tensor("adam_m/" + name, torch::kFloat32).clone());
+      trainer->adam_v_.push_back(file->tensor("adam_v/" + name, torch::kFloat32).clone());
+    }
+    return trainer;
+  }
+  const fs::path info_path = fs::path(dir) / "pretrain.json";
+  if (!fs::is_regular_file(info_path))
+    throw Error(dir + " has neither " + kStateFile + " nor an exported demo model (pretrain.json)");
+  const nlohmann::json info = nlohmann::json::parse(read_file(info_path.string()));
+  const DemoModelSpec spec = DemoModelSpec::from_json(info.at("spec"));
+  const std::string tokenizer_dir = (fs::path(work_dir) / "tokenizer").string();
+  copy_tokenizer((fs::path(dir) / "tokenizer").string(), tokenizer_dir);
+  std::unique_ptr<DemoPretrainer> trainer(new DemoPretrainer(spec, info.at("seed").get<uint64_t>(), tokenizer_dir));
+  trainer->step_ = info.at("step").get<int64_t>();
+  const models::Checkpoint checkpoint = models::load_checkpoint(dir);
+  torch::NoGradGuard no_grad;
+  for (size_t i = 0; i < trainer->params_.size(); ++i) {
+    const std::string& name = trainer->names_[i];
+    const bool in_unet = name.rfind("unet.", 0) == 0;
+    const auto& weights = in_unet ? checkpoint.unet : checkpoint.text_encoder;
+    const auto it = weights.find(name.substr(in_unet ? 5 : 13));
+    if (it == weights.end()) throw Error(dir + " lacks the weight " + name);
+    auto& p = trainer->params_[i];
+    p.copy_(it->second.to(torch::kFloat32));
+    p.set_requires_grad(true);
+    trainer->ema_.push_back(p.detach().clone());
+    trainer->adam_m_.push_back(torch::zeros_like(p));
+    trainer->adam_v_.push_back(torch::zeros_like(p));
+  }
+  return trainer;
+}
+
+double DemoPretrainer::loss_for(uint64_t seed, int64_t step) {
+  const TrainingBatch batch = make_training_batch(seed, step, spec_.batch_size, spec_.image_size, *tokenizer_,
+                                                  spec_.text_positions, spec_.caption_dropout);
+  auto generator = sampling::make_generator(toyworld::mix_seed(seed ^ kNoiseStream, static_cast<uint64_t>(step)));
+  const int64_t b = spec_.batch_size;
+  auto t = torch::randint(alphas_cumprod_.size(0), {b}, generator, torch::kLong);
+  auto noise = sampling::randn(batch.images.sizes(), generator);
+  auto alpha_bar = alphas_cumprod_.index_select(0, t).view({b, 1, 1, 1});
+  auto noisy = alpha_bar.sqrt() * batch.images + (1 - alpha_bar).sqrt() * noise;
+  auto context = text_encoder_->forward(batch.input_ids);
+  auto loss = torch::mse_loss(unet_->forward(noisy, t, context), noise);
+  if (loss.requires_grad()) loss.backward();
+  return loss.item<double>();
+}
+
+double DemoPretrainer::evaluate_loss(uint64_t seed, int64_t step) {
+  torch::NoGradGuard no_grad;
+  return loss_for(seed, step);
+}
+
+double DemoPretrainer::train_step() {
+  for (auto& p : params_) p.mutable_grad() = at::Tensor();
+  const double loss = loss_for(seed_, step_);
+  torch::NoGradGuard no_grad;
+  if (spec_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(params_, spec_.grad_clip);
+  const double lr = spec_.learning_rate * std::min(1.0, static_cast<double>(step_ + 1) / std::max<int64_t>(1, spec_.warmup_steps));
+  const double n = static_cast<double>(step_ + 1);
+  const double bias1 = 1 - std::pow(kAdamBeta1, n);
+  const double bias2 = 1 - std::pow(kAdamBeta2, n);
+  const double ema_decay = std::min(spec_.ema_decay, (1 + n) / (10 + n));
+  for (size_t i = 0; i < params_.size(); ++i) {
+    auto& p = params_[i];
+    if (!p.grad().defined()) continue;
+    const auto& g = p.grad();
+    adam_m_[i].mul_(kAdamBeta1).add_(g, 1 - kAdamBeta1);
+    adam_v_[i].mul_(kAdamBeta2).addcmul_(g, g, 1 - kAdamBeta2);
+    // Decoupled weight decay on matrices and kernels only (not norms, biases).
+    if (p.dim() >= 2 && spec_.weight_decay > 0) p.mul_(1 - lr * spec_.weight_decay);
+    p.addcdiv_(adam_m_[i] / bias1, (adam_v_[i] / bias2).sqrt_().add_(kAdamEps), -lr);
+    ema_[i].mul_(ema_decay).add_(p.detach(), 1 - ema_decay);
+  }
+  ++step_;
+  return loss;
+}
+
+std::vector<std::pair<std::string, at::Tensor>> DemoPretrainer::named_state() const {
+  std::vector<std::pair<std::string, at::Tensor>> out;
+  for (size_t i = 0; i < params_.size(); ++i) {
+    out.emplace_back("param/" + names_[i], params_[i].detach());
+    out.emplace_back("ema/" + names_[i], ema_[i]);
+    out.emplace_back("adam_m/" + names_[i], adam_m_[i]);
+    out.emplace_back("adam_v/" + names_[i], adam_v_[i]);
+  }
+  return out;
+}
+
+void DemoPretrainer::save_state(const std::string& dir) const {
+  fs::create_directories(dir);
+  copy_tokenizer(tokenizer_dir_, (fs::path(dir) / "tokenizer").string());
+  io::write_safetensors((fs::path(dir) / kStateFile).string(), named_state(),
+                        {{"format", kStateFormat},
+                         {"version", "1"},
+                         {"step", std::to_string(step_)},
+                         {"seed", std::to_string(seed_)},
+                         {"spec", spec_.to_json().dump()}});
+}
+
+void DemoPretrainer::export_model(const std::string& dir) const {
+  const fs::path root(dir);
+  io::NamedTensors unet, text_encoder;
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const std::string& name = names_[i];
+    if (name.rfind("unet.", 0) == 0)
+      unet.emplace_back(name.substr(5), ema_[i]);
+    else
+      text_encoder.emplace_back(name.substr(13), ema_[i]);
+  }
+  fs::create_directories(root / "unet");
+  fs::create_directories(root / "text_encoder");
+  io::write_safetensors((root / "unet" / "diffusion_pytorch_model.safetensors").string(), unet, {{"format", "pt"}});
+  io::write_safetensors((root / "text_encoder" / "model.safetensors").string(), text_encoder, {{"format", "pt"}});
+  nlohmann::json unet_config = spec_.unet.to_json();
+  unet_config["_class_name"] = "UNet2DConditionModel";
+  write_json(root / "unet" / "config.json", unet_config);
+  nlohmann::json text_config = spec_.text_encoder.to_json();
+  text_config["architectures"] = {"CLIPTextModel"};
+  text_config["bos_token_id"] = tokenizer_->bos_id();
+  text_config["eos_token_id"] = tokenizer_->eos_id();
+  text_config["pad_token_id"] = tokenizer_->pad_id();
+  write_json(root / "text_encoder" / "config.json", text_config);
+  write_json(root / "scheduler" / "scheduler_config.json", models::default_sd1_scheduler_config());
+  copy_tokenizer(tokenizer_dir_, (root / "tokenizer").string());
+  write_json(root / "pretrain.json", {{"step", step_}, {"seed", seed_}, {"spec", spec_.to_json()}});
+  // Last, so that a folder with model_index.json is complete.
+  write_json(root / "model_index.json", {{"_class_name", "StableDiffusionPipeline"},
+                                         {"_diffusers_version", "0.21.0"},
+                                         {"text_encoder", {"transformers", "CLIPTextModel"}},
+                                         {"unet", {"diffusers", "UNet2DConditionModel"}},
+                                         {"tokenizer", {"perfusion", "SentencePieceTokenizer"}},
+                                         {"scheduler", {"diffusers", "PNDMScheduler"}},
+                                         {"vae", nullptr},
+                                         {"safety_checker", nullptr},
+                                         {"feature_extractor", nullptr}});
+}
+
+}  // namespace perfusion::demo_model

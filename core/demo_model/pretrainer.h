@@ -1,0 +1,73 @@
+#pragma once
+// Pretraining the demo model from scratch: ε-prediction MSE on SD's scaled-linear schedule,
+// AdamW (linear warm-up, then constant, so that a run can always be continued), gradient
+// clipping, an EMA of the weights (what is exported) and 10% caption dropout for
+// classifier-free guidance. Every random draw is a function of (seed, step), so resuming from
+// a saved state continues bit-identically to an uninterrupted run (same thread count).
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/demo_model/demo_model_spec.h"
+
+namespace perfusion::models {
+class ClipTextEncoder;
+class UNet2DCondition;
+}  // namespace perfusion::models
+namespace perfusion::text {
+class Tokenizer;
+}
+
+namespace perfusion::demo_model {
+
+class DemoPretrainer {
+ public:
+  // A fresh model; trains the tokenizer into `work_dir`/tokenizer (which must be writable).
+  static std::unique_ptr<DemoPretrainer> from_scratch(const DemoModelSpec& spec, uint64_t seed, const std::string& work_dir);
+  // Continues from a directory holding either a training state written by save_state() (exact
+  // continuation) or an exported model folder with pretrain.json (the shipped weights: the EMA
+  // weights become the live ones, optimizer moments start from zero).
+  static std::unique_ptr<DemoPretrainer> resume(const std::string& dir, const std::string& work_dir);
+  ~DemoPretrainer();
+
+  // One optimizer step on the step's batch; returns its loss.
+  double train_step();
+  // The loss of the current (live) weights on the batch and noise of `step` under `seed`,
+  // without training: a fixed yardstick for progress.
+  double evaluate_loss(uint64_t seed, int64_t step);
+
+  int64_t step() const { return step_; }
+  uint64_t seed() const { return seed_; }
+  const DemoModelSpec& spec() const { return spec_; }
+  text::Tokenizer& tokenizer() { return *tokenizer_; }
+
+  // training_state.safetensors + tokenizer/ in `dir`, each file written atomically.
+  void save_state(const std::string& dir) const;
+  // A diffusers folder (model_index.json with "vae": null, unet/, text_encoder/, tokenizer/,
+  // scheduler/, pretrain.json) of the EMA weights, loadable by models::load_checkpoint.
+  void export_model(const std::string& dir) const;
+
+  // Live weights, EMA weights and optimizer moments by name ("unet.conv_in.weight", ...).
+  std::vector<std::pair<std::string, at::Tensor>> named_state() const;
+
+ private:
+  DemoPretrainer(const DemoModelSpec& spec, uint64_t seed, const std::string& tokenizer_dir);
+  double loss_for(uint64_t seed, int64_t step);
+  void initialise_weights();
+
+  DemoModelSpec spec_;
+  uint64_t seed_ = 0;
+  int64_t step_ = 0;
+  std::string tokenizer_dir_;
+  std::unique_ptr<text::Tokenizer> tokenizer_;
+  std::shared_ptr<models::ClipTextEncoder> text_encoder_;
+  std::shared_ptr<models::UNet2DCondition> unet_;
+  std::vector<std::string> names_;
+  std::vector<at::Tensor> params_, ema_, adam_m_, adam_v_;
+  at::Tensor alphas_cumprod_;
+};
+
+}  // namespace perfusion::demo_model

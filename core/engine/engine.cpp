@@ -1,0 +1,229 @@
+#include "core/engine/engine.h"
+
+#include "core/common/error.h"
+#include "core/engine/failure_message.h"
+#include "core/image/tensor_image.h"
+#include "core/pipeline/device.h"
+
+#include <c10/core/ScalarType.h>
+
+#include <filesystem>
+#include <variant>
+
+namespace perfusion::engine {
+
+struct Engine::Job {
+  JobId id = 0;
+  JobKind kind = JobKind::Generate;
+  pipeline::ModelOptions model_options;
+  pipeline::TextToImageRequest request;
+  std::atomic<bool> cancel{false};
+};
+
+namespace {
+
+std::string model_display_name(const std::string& path) {
+  const std::filesystem::path p(path);
+  std::string name = p.filename().string();
+  if (name.empty()) name = p.parent_path().filename().string();  // "folder/" has no filename
+  return name;
+}
+
+bool same_options(const pipeline::ModelOptions& a, const pipeline::ModelOptions& b) {
+  return a.model_path == b.model_path && a.tokenizer_path == b.tokenizer_path && a.device == b.device &&
+         a.precision == b.precision;
+}
+
+std::string precision_name(c10::ScalarType type) {
+  switch (type) {
+    case c10::kHalf: return "fp16";
+    case c10::kBFloat16: return "bf16";
+    default: return "fp32";
+  }
+}
+
+}  // namespace
+
+Engine::Engine(EventCallback on_event) : on_event_(std::move(on_event)), thread_([this] { run(); }) {}
+
+Engine::~Engine() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    pending_.clear();
+    if (running_) running_->cancel = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+JobId Engine::load_model(const pipeline::ModelOptions& options) {
+  auto job = std::make_shared<Job>();
+  job->kind = JobKind::LoadModel;
+  job->model_options = options;
+  {
+    std::lock_guard lock(mutex_);
+    job->id = next_id_++;
+    pending_.push_back(job);
+  }
+  wake_.notify_all();
+  return job->id;
+}
+
+JobId Engine::generate(const pipeline::TextToImageRequest& request, bool cancel_running) {
+  auto job = std::make_shared<Job>();
+  job->kind = JobKind::Generate;
+  job->request = request;
+  std::vector<JobId> superseded;
+  {
+    std::lock_guard lock(mutex_);
+    job->id = next_id_++;
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      if ((*it)->kind == JobKind::Generate) {
+        superseded.push_back((*it)->id);
+        it = pending_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (cancel_running && running_ && running_->kind == JobKind::Generate) running_->cancel = true;
+    pending_.push_back(job);
+  }
+  wake_.notify_all();
+  for (JobId id : superseded) report(Finished{id, Outcome::Superseded});
+  return job->id;
+}
+
+void Engine::cancel(JobId id) {
+  bool dropped = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (running_ && running_->id == id) running_->cancel = true;
+    for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+      if ((*it)->id == id) {
+        pending_.erase(it);
+        dropped = true;
+        break;
+      }
+    }
+  }
+  if (dropped) report(Finished{id, Outcome::Cancelled});
+}
+
+void Engine::cancel_all() {
+  std::vector<JobId> dropped;
+  {
+    std::lock_guard lock(mutex_);
+    if (running_) running_->cancel = true;
+    for (const auto& job : pending_) dropped.push_back(job->id);
+    pending_.clear();
+  }
+  for (JobId id : dropped) report(Finished{id, Outcome::Cancelled});
+}
+
+std::optional<DeviceMemory> Engine::device_memory() const {
+  const int64_t used = device_memory_used_.load();
+  const int64_t total = device_memory_total_.load();
+  if (used < 0 || total < 0) return std::nullopt;
+  return DeviceMemory{used, total};
+}
+
+void Engine::report(const Event& event) const {
+  if (on_event_) on_event_(event);
+}
+
+void Engine::run() {
+  for (;;) {
+    std::shared_ptr<Job> job;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+      if (stopping_) break;
+      job = pending_.front();
+      pending_.pop_front();
+      running_ = job;
+    }
+    execute(*job);
+    {
+      std::lock_guard lock(mutex_);
+      running_.reset();
+    }
+    sample_device_memory();
+  }
+  // Free the model (and GPU memory) on the thread that created it.
+  model_.reset();
+}
+
+void Engine::execute(Job& job) {
+  report(Started{job.id, job.kind});
+  try {
+    if (job.kind == JobKind::LoadModel) {
+      execute_load(job);
+    } else {
+      execute_generate(job);
+    }
+  } catch (...) {
+    report(Failed{job.id, describe_current_exception()});
+  }
+}
+
+void Engine::execute_load(Job& job) {
+  if (model_ && same_options(model_options_, job.model_options)) {
+    // Already loaded: report it again so a caller that asked gets its answer.
+  } else {
+    model_.reset();
+    model_options_ = {};
+    if (job.model_options.model_path.empty()) throw Error("no model path given");
+    model_ = pipeline::StableDiffusion::load(job.model_options);
+    model_options_ = job.model_options;
+  }
+  ModelLoaded loaded;
+  loaded.job = job.id;
+  loaded.model_name = model_display_name(model_options_.model_path);
+  loaded.device = device_display_name(model_->device());
+  loaded.description = loaded.model_name + " on " + loaded.device + ", " + precision_name(model_->dtype());
+  loaded.fingerprint = model_->checkpoint().fingerprint;
+  loaded.default_image_size = model_->default_image_size();
+  report(loaded);
+  report(Finished{job.id, Outcome::Completed});
+}
+
+void Engine::execute_generate(Job& job) {
+  if (!model_) throw Error("no model is loaded; choose a base model in Settings");
+  auto request = job.request;
+  pipeline::validate_request(*model_, request);  // fills in the model's default size
+
+  pipeline::GenerationHooks hooks;
+  hooks.cancel = &job.cancel;
+  hooks.on_step = [&](const pipeline::StepProgress& step) {
+    Progress progress;
+    progress.job = job.id;
+    progress.step = step.step;
+    progress.total = step.total;
+    if (step.step > 0) progress.eta_seconds = step.elapsed_seconds / step.step * (step.total - step.step);
+    report(progress);
+    sample_device_memory();
+  };
+  const auto output = pipeline::text_to_image(*model_, request, hooks);
+  if (output.cancelled || job.cancel) {
+    report(Finished{job.id, Outcome::Cancelled});
+    return;
+  }
+  Result result;
+  result.job = job.id;
+  result.record.request = request;
+  result.record.model_name = model_display_name(model_options_.model_path);
+  result.record.model_fingerprint = model_->checkpoint().fingerprint;
+  for (int64_t i = 0; i < request.batch; ++i) result.images.push_back(image::to_rgb8(output.images[i]));
+  report(result);
+  report(Finished{job.id, Outcome::Completed});
+}
+
+void Engine::sample_device_memory() {
+  std::optional<DeviceMemory> memory;
+  if (model_) memory = query_device_memory(model_->device());
+  device_memory_used_ = memory ? memory->used_bytes : -1;
+  device_memory_total_ = memory ? memory->total_bytes : -1;
+}
+
+}  // namespace perfusion::engine

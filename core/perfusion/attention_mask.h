@@ -1,0 +1,46 @@
+#pragma once
+// A soft object mask from the base model's own cross-attention: how strongly the latent
+// positions attend to the supercategory word ("cat" in "a photo of a cat"), averaged over
+// heads and all cross-attention layers at the latent resolution. Perfusion weights its
+// training loss with it so that the concept learns the object rather than the background.
+#include "core/models/cross_attention_edit.h"
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+namespace perfusion::concepts {
+
+// The plain K/V projections, recording the attention to chosen token positions.
+class AttentionMapRecorder : public models::CrossAttentionEdit {
+ public:
+  // positions: key positions whose attention is summed (the word's sub-tokens);
+  // height x width: the map resolution (the latent's).
+  AttentionMapRecorder(std::vector<int64_t> positions, int64_t height, int64_t width);
+
+  std::pair<at::Tensor, at::Tensor> project(int64_t layer_index, const at::Tensor& context,
+                                            const at::Tensor& to_k_weight,
+                                            const at::Tensor& to_v_weight) const override;
+  bool wants_attention() const override { return true; }
+  void observe_attention(int64_t layer_index, const at::Tensor& probabilities) const override;
+
+  // Mean over the observed layers [B, 1, height, width] (undefined before any call).
+  at::Tensor mean_map() const;
+  int64_t layers_seen() const { return layers_seen_; }
+  void reset();
+
+ private:
+  std::vector<int64_t> positions_;
+  int64_t height_, width_;
+  mutable std::mutex mutex_;
+  mutable at::Tensor sum_;
+  mutable int64_t layers_seen_ = 0;
+};
+
+// Normalised to [0, 1] per image, then a soft threshold σ((m − 0.5) / 0.1): background near
+// 0, the object near 1, a smooth edge. [B, 1, h, w] -> same.
+at::Tensor soften_attention_map(const at::Tensor& map);
+
+}  // namespace perfusion::concepts

@@ -1,0 +1,459 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr_FR">
+<context>
+    <name>main</name>
+    <message>
+        <source>Teach Stable Diffusion your own concepts with Perfusion.</source>
+        <translation>Apprenez vos propres concepts à Stable Diffusion avec Perfusion.</translation>
+    </message>
+    <message>
+        <source>Generate from this prompt once the model is loaded.</source>
+        <translation>Générer à partir de ce prompt une fois le modèle chargé.</translation>
+    </message>
+    <message>
+        <source>After the first generation, save the window to this file and quit.</source>
+        <translation>Après la première génération, enregistrer la fenêtre dans ce fichier et quitter.</translation>
+    </message>
+    <message>
+        <source>Images per run for --prompt.</source>
+        <translation>Images par génération pour --prompt.</translation>
+    </message>
+    <message>
+        <source>A PNG saved by Perfusion Studio whose settings to restore.</source>
+        <translation>Un PNG enregistré par Perfusion Studio dont les paramètres sont à restaurer.</translation>
+    </message>
+</context>
+<context>
+    <name>perfusion::ui::GenerationProgress</name>
+    <message numerus="yes">
+        <source>%n s</source>
+        <translation>
+            <numerusform>%n s</numerusform>
+            <numerusform>%n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2 · %3 left</source>
+        <translation>Étape %1 sur %2 · %3 restantes</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2 · decoding</source>
+        <translation>Étape %1 sur %2 · décodage</translation>
+    </message>
+</context>
+<context>
+    <name>perfusion::ui::MainWindow</name>
+    <message>
+        <source>Perfusion Studio</source>
+        <translation>Perfusion Studio</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>&amp;Générer</translation>
+    </message>
+    <message>
+        <source>Generate images from the prompt (Ctrl+Return)</source>
+        <translation>Générer des images à partir du prompt (Ctrl+Entrée)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Stop the running generation (Esc)</source>
+        <translation>Arrêter la génération en cours (Échap)</translation>
+    </message>
+    <message>
+        <source>&amp;Open Image…</source>
+        <translation>&amp;Ouvrir une image…</translation>
+    </message>
+    <message>
+        <source>&amp;Save Image…</source>
+        <translation>&amp;Enregistrer l’image…</translation>
+    </message>
+    <message>
+        <source>&amp;Copy Image</source>
+        <translation>&amp;Copier l’image</translation>
+    </message>
+    <message>
+        <source>Reuse &amp;Seed</source>
+        <translation>Réutiliser la &amp;graine</translation>
+    </message>
+    <message>
+        <source>Lock the seed of this image for the next run</source>
+        <translation>Garder la graine de cette image pour la prochaine génération</translation>
+    </message>
+    <message>
+        <source>Reuse Se&amp;ttings</source>
+        <translation>Réutiliser les para&amp;mètres</translation>
+    </message>
+    <message>
+        <source>Put the prompt and all settings of this image into the composer</source>
+        <translation>Reprendre le prompt et tous les paramètres de cette image dans l’éditeur</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>&amp;Paramètres…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+        <source>&amp;About Perfusion Studio</source>
+        <translation>À &amp;propos de Perfusion Studio</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Fichier</translation>
+    </message>
+    <message>
+        <source>&amp;Image</source>
+        <translation>&amp;Image</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Aide</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>Générer</translation>
+    </message>
+    <message>
+        <source>Write a prompt and press Generate (Ctrl+Return).
+Results appear here, and every run is kept in the history below.</source>
+        <translation>Écrivez un prompt et cliquez sur « Générer » (Ctrl+Entrée).
+Les résultats s’affichent ici, et chaque génération est conservée dans l’historique ci-dessous.</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Historique</translation>
+    </message>
+    <message>
+        <source>Open Settings…</source>
+        <translation>Ouvrir les paramètres…</translation>
+    </message>
+    <message>
+        <source>Concept Library</source>
+        <translation>Bibliothèque de concepts</translation>
+    </message>
+    <message>
+        <source>No concepts yet.
+
+Teaching the model your own concepts from a few photos comes in a later version.</source>
+        <translation>Aucun concept pour l’instant.
+
+Apprendre au modèle vos propres concepts à partir de quelques photos arrivera dans une version ultérieure.</translation>
+    </message>
+    <message>
+        <source>Encoding the prompt…</source>
+        <translation>Encodage du prompt…</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>Terminé.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Annulé.</translation>
+    </message>
+    <message>
+        <source>Generation failed: %1</source>
+        <translation>Échec de la génération : %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;No base model is configured.&lt;/b&gt; Choose a Stable Diffusion 1.x checkpoint (a .safetensors file or a diffusers folder) in Settings to start generating.</source>
+        <translation>&lt;b&gt;Aucun modèle de base n’est configuré.&lt;/b&gt; Choisissez un checkpoint Stable Diffusion 1.x (un fichier .safetensors ou un dossier diffusers) dans les paramètres pour commencer à générer.</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>Aucun modèle</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Chargement de %1…</translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>Modèle : %1</translation>
+    </message>
+    <message>
+        <source>Device: %1</source>
+        <translation>Appareil : %1</translation>
+    </message>
+    <message>
+        <source>Ready.</source>
+        <translation>Prêt.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The base model could not be loaded.&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Le modèle de base n’a pas pu être chargé.&lt;/b&gt; %1</translation>
+    </message>
+    <message>
+        <source>Memory: %1</source>
+        <translation>Mémoire : %1</translation>
+    </message>
+    <message>
+        <source> · GPU: %1 of %2</source>
+        <translation> · GPU : %1 sur %2</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Démarrage…</translation>
+    </message>
+    <message>
+        <source>Open Image</source>
+        <translation>Ouvrir une image</translation>
+    </message>
+    <message>
+        <source>Could not open %1: %2</source>
+        <translation>Impossible d’ouvrir %1 : %2</translation>
+    </message>
+    <message>
+        <source>Settings restored from %1</source>
+        <translation>Paramètres restaurés depuis %1</translation>
+    </message>
+    <message>
+        <source>Save Image</source>
+        <translation>Enregistrer l’image</translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation>Impossible d’enregistrer %1 : %2</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 enregistré</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>Images PNG (*.png)</translation>
+    </message>
+    <message>
+        <source>Image copied to the clipboard</source>
+        <translation>Image copiée dans le presse-papiers</translation>
+    </message>
+    <message>
+        <source>About Perfusion Studio</source>
+        <translation>À propos de Perfusion Studio</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Perfusion Studio %1&lt;/h3&gt;&lt;p&gt;Teaches Stable Diffusion 1.x models personal concepts with Perfusion (key-locked rank-one editing) and generates images with them.&lt;/p&gt;&lt;p&gt;Licensed under the GNU GPL, version 3 or later.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Perfusion Studio %1&lt;/h3&gt;&lt;p&gt;Apprend des concepts personnels aux modèles Stable Diffusion 1.x avec Perfusion (édition de rang un verrouillée par clé) et génère des images avec eux.&lt;/p&gt;&lt;p&gt;Distribué sous licence GNU GPL, version 3 ou ultérieure.&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>perfusion::ui::PngMetadata</name>
+    <message>
+        <source>This PNG carries no Perfusion Studio settings.</source>
+        <translation>Ce PNG ne contient aucun paramètre de Perfusion Studio.</translation>
+    </message>
+</context>
+<context>
+    <name>perfusion::ui::PromptComposer</name>
+    <message>
+        <source>Describe the image, e.g. a photo of a cat sitting on a chair in the snow</source>
+        <translation>Décrivez l’image, par ex. a photo of a cat sitting on a chair in the snow</translation>
+    </message>
+    <message>
+        <source>What to avoid (optional)</source>
+        <translation>Ce qu’il faut éviter (facultatif)</translation>
+    </message>
+    <message>
+        <source>Karras sigmas</source>
+        <translation>Sigmas de Karras</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>Aléatoire</translation>
+    </message>
+    <message>
+        <source>Karras noise schedule (Euler and DPM++ 2M only)</source>
+        <translation>Planning de bruit de Karras (Euler et DPM++ 2M uniquement)</translation>
+    </message>
+    <message>
+        <source>Classifier-free guidance: how strongly the image follows the prompt (1 or less: off)</source>
+        <translation>Guidage sans classifieur : à quel point l’image suit le prompt (1 ou moins : désactivé)</translation>
+    </message>
+    <message>
+        <source>Draw a new seed for every run</source>
+        <translation>Tirer une nouvelle graine à chaque génération</translation>
+    </message>
+    <message>
+        <source>Images per run</source>
+        <translation>Images par génération</translation>
+    </message>
+    <message>
+        <source>Sampler</source>
+        <translation>Échantillonneur</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Étapes</translation>
+    </message>
+    <message>
+        <source>Guidance</source>
+        <translation>Guidage</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Graine</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Taille</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>Lot</translation>
+    </message>
+    <message>
+        <source>&amp;Prompt</source>
+        <translation>&amp;Prompt</translation>
+    </message>
+    <message>
+        <source>&amp;Negative prompt</source>
+        <translation>Prompt &amp;négatif</translation>
+    </message>
+    <message>
+        <source>Auto (%1)</source>
+        <translation>Auto (%1)</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+</context>
+<context>
+    <name>perfusion::ui::ResultPanel</name>
+    <message>
+        <source>The parameters of the selected image appear here.</source>
+        <translation>Les paramètres de l’image sélectionnée s’affichent ici.</translation>
+    </message>
+    <message>
+        <source>%1 × %2 · %3 · %4</source>
+        <translation>%1 × %2 · %3 · %4</translation>
+    </message>
+    <message>
+        <source>%1 × %2 · opened from %3</source>
+        <translation>%1 × %2 · ouverte depuis %3</translation>
+    </message>
+    <message>
+        <source>No image selected</source>
+        <translation>Aucune image sélectionnée</translation>
+    </message>
+</context>
+<context>
+    <name>perfusion::ui::ResultsModel</name>
+    <message>
+        <source>%1
+Seed %2 · %3 steps · %4×%5</source>
+        <translation>%1
+Graine %2 · %3 étapes · %4×%5</translation>
+    </message>
+</context>
+<context>
+    <name>perfusion::ui::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Paramètres</translation>
+    </message>
+    <message>
+        <source>Stable Diffusion 1.x: .safetensors file or diffusers folder</source>
+        <translation>Stable Diffusion 1.x : fichier .safetensors ou dossier diffusers</translation>
+    </message>
+    <message>
+        <source>Only for single-file checkpoints</source>
+        <translation>Uniquement pour les checkpoints en un seul fichier</translation>
+    </message>
+    <message>
+        <source>Automatic (CUDA when available)</source>
+        <translation>Automatique (CUDA si disponible)</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA</source>
+        <translation>CUDA</translation>
+    </message>
+    <message>
+        <source>Automatic (fp16 on CUDA, fp32 on CPU)</source>
+        <translation>Automatique (fp16 avec CUDA, fp32 sur le CPU)</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Langue du système</translation>
+    </message>
+    <message>
+        <source>File…</source>
+        <translation>Fichier…</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>Dossier…</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Parcourir…</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>Modèle de base</translation>
+    </message>
+    <message>
+        <source>%1 is set: this session uses %2.</source>
+        <translation>%1 est défini : cette session utilise %2.</translation>
+    </message>
+    <message>
+        <source>Tokenizer</source>
+        <translation>Tokeniseur</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Appareil</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>Précision</translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation>Dossier de sortie</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Langue</translation>
+    </message>
+    <message>
+        <source>A new language takes effect when the app restarts.</source>
+        <translation>Une nouvelle langue prend effet au redémarrage de l’application.</translation>
+    </message>
+    <message>
+        <source>Choose a checkpoint</source>
+        <translation>Choisir un checkpoint</translation>
+    </message>
+    <message>
+        <source>Safetensors checkpoints (*.safetensors)</source>
+        <translation>Checkpoints safetensors (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>Choose a diffusers folder</source>
+        <translation>Choisir un dossier diffusers</translation>
+    </message>
+    <message>
+        <source>Choose a tokenizer folder</source>
+        <translation>Choisir un dossier de tokeniseur</translation>
+    </message>
+    <message>
+        <source>Choose the output folder</source>
+        <translation>Choisir le dossier de sortie</translation>
+    </message>
+</context>
+</TS>

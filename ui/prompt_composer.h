@@ -1,0 +1,52 @@
+#pragma once
+// The prompt composer: prompt, negative prompt and the sampling settings of the next run.
+#include "ui/generation_settings.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLineEdit;
+class QPlainTextEdit;
+class QSpinBox;
+
+namespace perfusion {
+namespace ui {
+
+class PromptComposer : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit PromptComposer(QWidget* parent = nullptr);
+
+  // The form as it stands (seed as shown).
+  GenerationSettings settings() const;
+  // The settings for a new run: with a random seed, draws a fresh one and shows it.
+  GenerationSettings settingsForRun();
+  // Fills the form from a result; the seed is locked so that the run can be repeated.
+  void setSettings(const GenerationSettings& settings);
+  void lockSeed(quint64 seed);
+  bool isSeedRandom() const;
+  // Shown as the "Auto" size once a model is loaded.
+  void setModelImageSize(int size);
+
+ signals:
+  void promptChanged();
+
+ private:
+  QPlainTextEdit* prompt_;
+  QPlainTextEdit* negativePrompt_;
+  QComboBox* sampler_;
+  QCheckBox* karras_;
+  QSpinBox* steps_;
+  QDoubleSpinBox* guidance_;
+  QLineEdit* seed_;
+  QCheckBox* randomSeed_;
+  QSpinBox* width_;
+  QSpinBox* height_;
+  QSpinBox* batch_;
+};
+
+}  // namespace ui
+}  // namespace perfusion
