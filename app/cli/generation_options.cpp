@@ -60,7 +60,7 @@ std::vector<OptionSpec> generation_option_specs() {
       {"cache-dir", true, false, "where the base model's covariance is cached (default ~/.cache/perfusion-studio)"},
       {"device", true, false, "auto|cpu|cuda (default auto)"},
       {"precision", true, false, "auto|fp32|fp16|bf16 (default auto: fp16 on CUDA, fp32 on CPU)"},
-      {"threads", true, false, "CPU threads (default: all cores)"},
+      {"threads", true, false, "CPU threads (default: LibTorch's choice)"},
   };
 }
 

@@ -55,7 +55,7 @@ const std::vector<OptionSpec> kTrainOptions{
     {"tokenizer", true, false, "tokenizer folder or bpe_simple_vocab_16e6.txt.gz (single-file checkpoints)"},
     {"device", true, false, "auto|cpu|cuda (default auto)"},
     {"precision", true, false, "auto|fp32|fp16|bf16 (default auto: fp16 on CUDA, fp32 on CPU)"},
-    {"threads", true, false, "CPU threads (default: all cores)"},
+    {"threads", true, false, "CPU threads (default: LibTorch's choice)"},
     {"help", false, false, "show this help"},
 };
 

@@ -169,11 +169,6 @@ std::string serialize_concept(const Concept& learned) {
     tensors.emplace_back("v_target." + std::to_string(l), as_stored(learned.v_targets[l]));
   for (size_t l = 0; l < learned.k_targets.size(); ++l)
     tensors.emplace_back("k_target." + std::to_string(l), as_stored(learned.k_targets[l]));
-  std::ostringstream beta, tau;
-  beta.precision(17);
-  tau.precision(17);
-  beta << learned.beta;
-  tau << learned.tau;
   const std::map<std::string, std::string> metadata{
       {"format", kConceptFormat},
       {"version", kConceptVersion},
@@ -182,8 +177,9 @@ std::string serialize_concept(const Concept& learned) {
       {"base_model_fingerprint", learned.base_model_fingerprint},
       {"text_width", std::to_string(learned.text_width)},
       {"layer_widths", nlohmann::json(learned.layer_widths).dump()},
-      {"beta", beta.str()},
-      {"tau", tau.str()},
+      // Shortest text that reads back to the same double ("0.7", not "0.69999999999999996").
+      {"beta", nlohmann::json(learned.beta).dump()},
+      {"tau", nlohmann::json(learned.tau).dump()},
       {"training", nlohmann::json::parse(learned.training).dump()},
       {"created", learned.created.empty() ? utc_timestamp_now() : learned.created},
   };
