@@ -25,6 +25,114 @@
     </message>
 </context>
 <context>
+    <name>perfusion::ui::ConceptLibraryModel</name>
+    <message>
+        <source>No base model is loaded to check this concept against.</source>
+        <translation>Es ist kein Basismodell geladen, gegen das dieses Konzept geprüft werden könnte.</translation>
+    </message>
+    <message>
+        <source>Usable with the loaded base model.</source>
+        <translation>Mit dem geladenen Basismodell verwendbar.</translation>
+    </message>
+    <message>
+        <source>Made for another base model (%1); it cannot be applied to the loaded one (%2).</source>
+        <translation>Für ein anderes Basismodell erstellt (%1); es kann nicht auf das geladene (%2) angewendet werden.</translation>
+    </message>
+    <message>
+        <source>%1 (%2)
+created %3</source>
+        <translation>%1 (%2)
+erstellt am %3</translation>
+    </message>
+    <message>
+        <source>%1 is not a usable concept file: %2</source>
+        <translation>%1 ist keine verwendbare Konzeptdatei: %2</translation>
+    </message>
+    <message>
+        <source>The library already has a concept %1.</source>
+        <translation>Die Bibliothek enthält bereits ein Konzept %1.</translation>
+    </message>
+    <message>
+        <source>Cannot create the library folder %1.</source>
+        <translation>Der Bibliotheksordner %1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>The library already has a file %1.</source>
+        <translation>Die Bibliothek enthält bereits eine Datei %1.</translation>
+    </message>
+    <message>
+        <source>Could not copy %1 into the library: %2</source>
+        <translation>%1 konnte nicht in die Bibliothek kopiert werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>perfusion::ui::ConceptLibraryPanel</name>
+    <message>
+        <source>Insert</source>
+        <translation>Einfügen</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportieren…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Löschen…</translation>
+    </message>
+    <message>
+        <source>Double-click a concept to insert its token into the prompt</source>
+        <translation>Doppelklick auf ein Konzept fügt sein Token in den Prompt ein</translation>
+    </message>
+    <message>
+        <source>No concepts yet.
+
+Drop a concept file (.safetensors) here to import it.</source>
+        <translation>Noch keine Konzepte.
+
+Zum Importieren eine Konzeptdatei (.safetensors) hierher ziehen.</translation>
+    </message>
+    <message>
+        <source>Insert the concept&apos;s token into the prompt</source>
+        <translation>Das Token des Konzepts in den Prompt einfügen</translation>
+    </message>
+    <message>
+        <source>Save a copy of the concept file</source>
+        <translation>Eine Kopie der Konzeptdatei speichern</translation>
+    </message>
+    <message>
+        <source>Remove the concept from the library</source>
+        <translation>Das Konzept aus der Bibliothek entfernen</translation>
+    </message>
+    <message>
+        <source>Export Concept</source>
+        <translation>Konzept exportieren</translation>
+    </message>
+    <message>
+        <source>Concept files (*.safetensors)</source>
+        <translation>Konzeptdateien (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation>%1 konnte nicht gespeichert werden: %2</translation>
+    </message>
+    <message>
+        <source>Delete Concept</source>
+        <translation>Konzept löschen</translation>
+    </message>
+    <message>
+        <source>Delete the concept %1 from the library? Its file is removed.</source>
+        <translation>Das Konzept %1 aus der Bibliothek löschen? Seine Datei wird entfernt.</translation>
+    </message>
+    <message>
+        <source>Could not delete %1: %2</source>
+        <translation>%1 konnte nicht gelöscht werden: %2</translation>
+    </message>
+    <message>
+        <source>Import Concept</source>
+        <translation>Konzept importieren</translation>
+    </message>
+</context>
+<context>
     <name>perfusion::ui::GenerationProgress</name>
     <message numerus="yes">
         <source>%n s</source>
@@ -143,14 +251,6 @@ Die Ergebnisse erscheinen hier, jeder Lauf bleibt unten im Verlauf erhalten.</tr
         <translation>Konzeptbibliothek</translation>
     </message>
     <message>
-        <source>No concepts yet.
-
-Teaching the model your own concepts from a few photos comes in a later version.</source>
-        <translation>Noch keine Konzepte.
-
-Dem Modell eigene Konzepte aus wenigen Fotos beizubringen, kommt in einer späteren Version.</translation>
-    </message>
-    <message>
         <source>Encoding the prompt…</source>
         <translation>Prompt wird kodiert…</translation>
     </message>
@@ -246,6 +346,10 @@ Dem Modell eigene Konzepte aus wenigen Fotos beizubringen, kommt in einer späte
         <source>&lt;h3&gt;Perfusion Studio %1&lt;/h3&gt;&lt;p&gt;Teaches Stable Diffusion 1.x models personal concepts with Perfusion (key-locked rank-one editing) and generates images with them.&lt;/p&gt;&lt;p&gt;Licensed under the GNU GPL, version 3 or later.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Perfusion Studio %1&lt;/h3&gt;&lt;p&gt;Bringt Stable-Diffusion-1.x-Modellen mit Perfusion (schlüsselgebundene Rang-eins-Bearbeitung) persönliche Konzepte bei und erzeugt damit Bilder.&lt;/p&gt;&lt;p&gt;Lizenziert unter der GNU GPL, Version 3 oder später.&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>%1 was made for another base model and cannot be applied to this one.</source>
+        <translation>%1 wurde für ein anderes Basismodell erstellt und kann auf dieses nicht angewendet werden.</translation>
+    </message>
 </context>
 <context>
     <name>perfusion::ui::PngMetadata</name>
@@ -327,6 +431,22 @@ Dem Modell eigene Konzepte aus wenigen Fotos beizubringen, kommt in einer späte
     <message>
         <source>Auto</source>
         <translation>Automatisch</translation>
+    </message>
+    <message>
+        <source>How the concepts in the prompt are weighed: towards Fidelity they look more like their photos, towards Alignment the image follows the rest of the prompt more. Releasing the slider regenerates with the same seed.</source>
+        <translation>Wie stark die Konzepte im Prompt wirken: Richtung Treue ähneln sie ihren Fotos mehr, Richtung Prompttreue folgt das Bild mehr dem übrigen Prompt. Beim Loslassen des Reglers wird mit demselben Seed neu erzeugt.</translation>
+    </message>
+    <message>
+        <source>Fidelity</source>
+        <translation>Treue</translation>
+    </message>
+    <message>
+        <source>Alignment</source>
+        <translation>Prompttreue</translation>
+    </message>
+    <message>
+        <source>Concepts</source>
+        <translation>Konzepte</translation>
     </message>
 </context>
 <context>

@@ -25,6 +25,114 @@
     </message>
 </context>
 <context>
+    <name>perfusion::ui::ConceptLibraryModel</name>
+    <message>
+        <source>No base model is loaded to check this concept against.</source>
+        <translation>Aucun modèle de base n’est chargé pour vérifier ce concept.</translation>
+    </message>
+    <message>
+        <source>Usable with the loaded base model.</source>
+        <translation>Utilisable avec le modèle de base chargé.</translation>
+    </message>
+    <message>
+        <source>Made for another base model (%1); it cannot be applied to the loaded one (%2).</source>
+        <translation>Créé pour un autre modèle de base (%1) ; il ne peut pas être appliqué au modèle chargé (%2).</translation>
+    </message>
+    <message>
+        <source>%1 (%2)
+created %3</source>
+        <translation>%1 (%2)
+créé le %3</translation>
+    </message>
+    <message>
+        <source>%1 is not a usable concept file: %2</source>
+        <translation>%1 n’est pas un fichier de concept utilisable : %2</translation>
+    </message>
+    <message>
+        <source>The library already has a concept %1.</source>
+        <translation>La bibliothèque contient déjà un concept %1.</translation>
+    </message>
+    <message>
+        <source>Cannot create the library folder %1.</source>
+        <translation>Impossible de créer le dossier de la bibliothèque %1.</translation>
+    </message>
+    <message>
+        <source>The library already has a file %1.</source>
+        <translation>La bibliothèque contient déjà un fichier %1.</translation>
+    </message>
+    <message>
+        <source>Could not copy %1 into the library: %2</source>
+        <translation>Impossible de copier %1 dans la bibliothèque : %2</translation>
+    </message>
+</context>
+<context>
+    <name>perfusion::ui::ConceptLibraryPanel</name>
+    <message>
+        <source>Insert</source>
+        <translation>Insérer</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exporter…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Supprimer…</translation>
+    </message>
+    <message>
+        <source>Double-click a concept to insert its token into the prompt</source>
+        <translation>Double-cliquez sur un concept pour insérer son jeton dans le prompt</translation>
+    </message>
+    <message>
+        <source>No concepts yet.
+
+Drop a concept file (.safetensors) here to import it.</source>
+        <translation>Aucun concept pour l’instant.
+
+Déposez ici un fichier de concept (.safetensors) pour l’importer.</translation>
+    </message>
+    <message>
+        <source>Insert the concept&apos;s token into the prompt</source>
+        <translation>Insérer le jeton du concept dans le prompt</translation>
+    </message>
+    <message>
+        <source>Save a copy of the concept file</source>
+        <translation>Enregistrer une copie du fichier de concept</translation>
+    </message>
+    <message>
+        <source>Remove the concept from the library</source>
+        <translation>Retirer le concept de la bibliothèque</translation>
+    </message>
+    <message>
+        <source>Export Concept</source>
+        <translation>Exporter le concept</translation>
+    </message>
+    <message>
+        <source>Concept files (*.safetensors)</source>
+        <translation>Fichiers de concept (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation>Impossible d’enregistrer %1 : %2</translation>
+    </message>
+    <message>
+        <source>Delete Concept</source>
+        <translation>Supprimer le concept</translation>
+    </message>
+    <message>
+        <source>Delete the concept %1 from the library? Its file is removed.</source>
+        <translation>Supprimer le concept %1 de la bibliothèque ? Son fichier sera effacé.</translation>
+    </message>
+    <message>
+        <source>Could not delete %1: %2</source>
+        <translation>Impossible de supprimer %1 : %2</translation>
+    </message>
+    <message>
+        <source>Import Concept</source>
+        <translation>Importer un concept</translation>
+    </message>
+</context>
+<context>
     <name>perfusion::ui::GenerationProgress</name>
     <message numerus="yes">
         <source>%n s</source>
@@ -143,14 +251,6 @@ Les résultats s’affichent ici, et chaque génération est conservée dans l�
         <translation>Bibliothèque de concepts</translation>
     </message>
     <message>
-        <source>No concepts yet.
-
-Teaching the model your own concepts from a few photos comes in a later version.</source>
-        <translation>Aucun concept pour l’instant.
-
-Apprendre au modèle vos propres concepts à partir de quelques photos arrivera dans une version ultérieure.</translation>
-    </message>
-    <message>
         <source>Encoding the prompt…</source>
         <translation>Encodage du prompt…</translation>
     </message>
@@ -246,6 +346,10 @@ Apprendre au modèle vos propres concepts à partir de quelques photos arrivera 
         <source>&lt;h3&gt;Perfusion Studio %1&lt;/h3&gt;&lt;p&gt;Teaches Stable Diffusion 1.x models personal concepts with Perfusion (key-locked rank-one editing) and generates images with them.&lt;/p&gt;&lt;p&gt;Licensed under the GNU GPL, version 3 or later.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Perfusion Studio %1&lt;/h3&gt;&lt;p&gt;Apprend des concepts personnels aux modèles Stable Diffusion 1.x avec Perfusion (édition de rang un verrouillée par clé) et génère des images avec eux.&lt;/p&gt;&lt;p&gt;Distribué sous licence GNU GPL, version 3 ou ultérieure.&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>%1 was made for another base model and cannot be applied to this one.</source>
+        <translation>%1 a été créé pour un autre modèle de base et ne peut pas être appliqué à celui-ci.</translation>
+    </message>
 </context>
 <context>
     <name>perfusion::ui::PngMetadata</name>
@@ -327,6 +431,22 @@ Apprendre au modèle vos propres concepts à partir de quelques photos arrivera 
     <message>
         <source>Auto</source>
         <translation>Auto</translation>
+    </message>
+    <message>
+        <source>How the concepts in the prompt are weighed: towards Fidelity they look more like their photos, towards Alignment the image follows the rest of the prompt more. Releasing the slider regenerates with the same seed.</source>
+        <translation>Poids des concepts du prompt : vers Fidélité, ils ressemblent davantage à leurs photos ; vers Alignement, l’image suit davantage le reste du prompt. Relâcher le curseur régénère avec la même graine.</translation>
+    </message>
+    <message>
+        <source>Fidelity</source>
+        <translation>Fidélité</translation>
+    </message>
+    <message>
+        <source>Alignment</source>
+        <translation>Alignement</translation>
+    </message>
+    <message>
+        <source>Concepts</source>
+        <translation>Concepts</translation>
     </message>
 </context>
 <context>

@@ -101,6 +101,14 @@ quint64 EngineBridge::generate(const GenerationSettings& settings, bool cancelRu
   return engine_->generate(toRequest(settings), cancelRunning);
 }
 
+quint64 EngineBridge::generate(const GenerationSettings& settings, const QList<ConceptUse>& concepts, bool globalLocking,
+                               bool cancelRunning) {
+  engine::ConceptOptions options;
+  for (const ConceptUse& use : concepts) options.concepts.push_back({use.path.toStdString(), use.beta, use.tau});
+  options.global_locking = globalLocking;
+  return engine_->generate(toRequest(settings), options, cancelRunning);
+}
+
 void EngineBridge::cancel(quint64 job) { engine_->cancel(job); }
 
 void EngineBridge::cancelAll() { engine_->cancel_all(); }

@@ -1,6 +1,7 @@
 #pragma once
 // The one UI object that talks to the engine thread: submits jobs and turns the engine's
 // callbacks (which arrive on the engine thread) into queued Qt signals on the UI thread.
+#include "ui/concept_use.h"
 #include "ui/generated_image.h"
 #include "ui/loaded_model.h"
 #include "ui/model_settings.h"
@@ -42,6 +43,10 @@ class EngineBridge : public QObject {
   quint64 loadModel(const ModelSettings& settings);
   // Replaces a generation still waiting; cancelRunning also stops the one under way.
   quint64 generate(const GenerationSettings& settings, bool cancelRunning = false);
+  // With Perfusion concepts (their beta/tau as given); the engine keeps them loaded between
+  // runs, so a slider move costs no reloading.
+  quint64 generate(const GenerationSettings& settings, const QList<ConceptUse>& concepts, bool globalLocking,
+                   bool cancelRunning = false);
   void cancel(quint64 job);
   void cancelAll();
 

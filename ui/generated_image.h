@@ -1,6 +1,7 @@
 #pragma once
 // One image in the results history: the pixels and everything needed to save, reproduce or
 // reuse it.
+#include "ui/concept_use.h"
 #include "ui/generation_settings.h"
 
 #include <QDateTime>
@@ -19,6 +20,8 @@ struct GeneratedImage {
   QString modelFingerprint;
   int batchIndex = 0;
   QDateTime created;
+  QList<ConceptUse> concepts;  // with their file names only
+  bool globalLocking = false;
   QString sourcePath;  // the file it was opened from, empty for fresh results
 };
 

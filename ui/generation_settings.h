@@ -18,11 +18,13 @@ struct GenerationSettings {
   int width = 0;  // 0: the model's own size
   int height = 0;
   int batch = 1;
+  // The gate bias of the concepts in the prompt: the fidelity (low) <-> alignment (high) slider.
+  double conceptBeta = 0.7;
 
   bool operator==(const GenerationSettings& o) const {
     return prompt == o.prompt && negativePrompt == o.negativePrompt && sampler == o.sampler && karras == o.karras &&
            steps == o.steps && guidance == o.guidance && seed == o.seed && width == o.width && height == o.height &&
-           batch == o.batch;
+           batch == o.batch && conceptBeta == o.conceptBeta;
   }
   bool operator!=(const GenerationSettings& o) const { return !(*this == o); }
 };

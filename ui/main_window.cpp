@@ -1,6 +1,8 @@
 #include "ui/main_window.h"
 
 #include "ui/app_settings.h"
+#include "ui/concept_library_model.h"
+#include "ui/concept_library_panel.h"
 #include "ui/generation_progress.h"
 #include "ui/png_metadata.h"
 #include "ui/prompt_composer.h"
@@ -57,7 +59,8 @@ QLabel* sectionTitle(const QString& text, QWidget* parent) {
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), bridge_(new EngineBridge(this)), results_(new ResultsModel(this)) {
+    : QMainWindow(parent), bridge_(new EngineBridge(this)), results_(new ResultsModel(this)),
+      library_(new ConceptLibraryModel(ConceptLibraryModel::defaultFolder(), this)) {
   setObjectName("mainWindow");
   setWindowTitle(tr("Perfusion Studio"));
   setAcceptDrops(true);
@@ -157,6 +160,7 @@ QWidget* MainWindow::createCentralArea() {
   composerLayout->setContentsMargins(12, 12, 12, 12);
   composerLayout->setSpacing(8);
   composer_ = new PromptComposer(composerColumn);
+  connect(composer_, &PromptComposer::conceptBetaChanged, this, &MainWindow::regenerateWithBeta);
   composerLayout->addWidget(composer_);
   generateButton_ = new QPushButton(composerColumn);
   generateButton_->setObjectName("generateButton");
@@ -254,14 +258,9 @@ QDockWidget* MainWindow::createConceptDock() {
   auto* dock = new QDockWidget(tr("Concept Library"), this);
   dock->setObjectName("conceptLibraryDock");
   dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-  auto* label = new QLabel(tr("No concepts yet.\n\nTeaching the model your own concepts from a few photos comes in a later version."), dock);
-  label->setObjectName("conceptLibraryEmpty");
-  label->setWordWrap(true);
-  label->setAlignment(Qt::AlignHCenter | Qt::AlignTop);
-  label->setForegroundRole(QPalette::PlaceholderText);
-  label->setContentsMargins(12, 24, 12, 12);
-  label->setMinimumWidth(200);
-  dock->setWidget(label);
+  libraryPanel_ = new ConceptLibraryPanel(library_, dock);
+  connect(libraryPanel_, &ConceptLibraryPanel::insertTokenRequested, composer_, &PromptComposer::insertToken);
+  dock->setWidget(libraryPanel_);
   return dock;
 }
 
@@ -296,6 +295,7 @@ void MainWindow::connectBridge() {
   connect(bridge_, &EngineBridge::modelLoaded, this, [this](quint64 job, const LoadedModel& model) {
     if (job != loadJob_) return;
     loadedModel_ = model;
+    library_->setModelFingerprint(model.fingerprint);
     composer_->setModelImageSize(model.defaultImageSize);
     setModelState(ModelState::Ready);
   });
@@ -311,6 +311,7 @@ void MainWindow::connectBridge() {
   connect(bridge_, &EngineBridge::jobFailed, this, [this](quint64 job, const QString& message) {
     if (job == loadJob_) {
       loadedModel_.reset();
+      library_->setModelFingerprint(QString());
       setModelState(ModelState::Failed, message);
     } else if (activeGenerations_.contains(job)) {
       endGeneration(job, tr("Generation failed: %1").arg(message), false);
@@ -321,6 +322,7 @@ void MainWindow::connectBridge() {
 void MainWindow::reloadModel() {
   const ModelSettings settings = AppSettings::effectiveModelSettings();
   loadedModel_.reset();
+  library_->setModelFingerprint(QString());
   if (settings.modelPath.isEmpty()) {
     loadJob_ = 0;
     setModelState(ModelState::NotConfigured);
@@ -383,10 +385,22 @@ void MainWindow::updateMemoryUsage() {
   memoryLabel_->setText(text);
 }
 
-bool MainWindow::generate() {
+bool MainWindow::generate() { return startGeneration(false); }
+
+bool MainWindow::startGeneration(bool replaceRunning) {
   if (modelState_ != ModelState::Ready) return false;
+  const QString prompt = composer_->settings().prompt;
+  const QStringList unusable = library_->unusableTokensIn(prompt);
+  if (!unusable.isEmpty()) {
+    progress_->showIdle(tr("%1 was made for another base model and cannot be applied to this one.")
+                            .arg(unusable.join(QStringLiteral(", "))));
+    return false;
+  }
   const GenerationSettings settings = composer_->settingsForRun();
-  activeGenerations_.insert(bridge_->generate(settings));
+  const QList<ConceptUse> concepts = library_->conceptsIn(settings.prompt, settings.conceptBeta);
+  lastRunSeed_ = settings.seed;
+  activeGenerations_.insert(bridge_->generate(settings, concepts, false, replaceRunning));
+  emit generationRequested(settings, concepts);
   if (activeGenerations_.size() == 1) progress_->showBusy(tr("Starting…"));
   updateActions();
   return true;
@@ -401,6 +415,16 @@ void MainWindow::endGeneration(quint64 job, const QString& message, bool complet
   if (!isGenerating()) progress_->showIdle(message);
   updateActions();
   emit generationEnded(completed);
+}
+
+void MainWindow::regenerateWithBeta(double beta) {
+  // Nothing to compare with before the first run, and nothing changes without concepts in the
+  // prompt; the composer already holds the new beta.
+  if (!lastRunSeed_ || modelState_ != ModelState::Ready) return;
+  if (library_->conceptsIn(composer_->settings().prompt, beta).isEmpty()) return;
+  composer_->lockSeed(*lastRunSeed_);
+  // Slider moves come in a row: only the newest position is worth finishing.
+  startGeneration(true);
 }
 
 void MainWindow::showSelectedResult() {

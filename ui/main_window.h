@@ -1,6 +1,6 @@
 #pragma once
 // The main window: prompt composer, results gallery and large view, progress, status bar, and
-// the dock where the concept library will live. All work runs on the engine thread through
+// the concept library dock. All work runs on the engine thread through
 // the EngineBridge; the window only reacts to its signals.
 #include "ui/engine_bridge.h"
 #include "ui/generated_image.h"
@@ -22,6 +22,8 @@ class QTimer;
 namespace perfusion {
 namespace ui {
 
+class ConceptLibraryModel;
+class ConceptLibraryPanel;
 class GenerationProgress;
 class PromptComposer;
 class ResultPanel;
@@ -39,12 +41,15 @@ class MainWindow : public QMainWindow {
   PromptComposer* composer() const { return composer_; }
   ResultsModel* resultsModel() const { return results_; }
   ResultPanel* resultPanel() const { return resultPanel_; }
+  ConceptLibraryModel* conceptLibrary() const { return library_; }
+  ConceptLibraryPanel* conceptLibraryPanel() const { return libraryPanel_; }
   ModelState modelState() const { return modelState_; }
   bool isGenerating() const { return !activeGenerations_.isEmpty(); }
 
   // Loads the configured model (again), e.g. after the settings changed.
   void reloadModel();
-  // Queues a generation from the composer; false when no model is ready.
+  // Queues a generation from the composer with the library's concepts named in the prompt;
+  // false when no model is ready or the prompt names a concept made for another base model.
   bool generate();
   void cancelGeneration();
   // Restores the composer's settings from a PNG saved by the app and shows the image.
@@ -53,6 +58,9 @@ class MainWindow : public QMainWindow {
 
  signals:
   void modelStateChanged(perfusion::ui::MainWindow::ModelState state);
+  // A generation was queued with these settings and concepts.
+  void generationRequested(const perfusion::ui::GenerationSettings& settings,
+                           const QList<perfusion::ui::ConceptUse>& concepts);
   // After a generation ends; `completed` is false when it was cancelled or failed.
   void generationEnded(bool completed);
 
@@ -82,9 +90,14 @@ class MainWindow : public QMainWindow {
   void openSettings();
   void showAbout();
   void endGeneration(quint64 job, const QString& message, bool completed);
+  // The fidelity slider moved: the last run again, same seed, new beta.
+  void regenerateWithBeta(double beta);
+  bool startGeneration(bool replaceRunning);
 
   EngineBridge* bridge_;
   ResultsModel* results_;
+  ConceptLibraryModel* library_;
+  ConceptLibraryPanel* libraryPanel_ = nullptr;
   PromptComposer* composer_ = nullptr;
   ResultPanel* resultPanel_ = nullptr;
   QListView* gallery_ = nullptr;
@@ -112,6 +125,7 @@ class MainWindow : public QMainWindow {
   quint64 loadJob_ = 0;
   std::optional<LoadedModel> loadedModel_;
   QSet<quint64> activeGenerations_;
+  std::optional<quint64> lastRunSeed_;
 };
 
 }  // namespace ui

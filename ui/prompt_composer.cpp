@@ -10,8 +10,13 @@
 #include <QPlainTextEdit>
 #include <QRandomGenerator>
 #include <QRegularExpressionValidator>
+#include <QSignalBlocker>
+#include <QSlider>
 #include <QSpinBox>
+#include <QTextCursor>
 #include <QVBoxLayout>
+
+#include <cmath>
 
 namespace perfusion {
 namespace ui {
@@ -37,6 +42,10 @@ QSpinBox* makeSideSpinBox(QWidget* parent) {
 // Sides must be multiples of 8 of at least 64; 0 means the model's own size.
 int normalisedSide(int value) { return value == 0 ? 0 : std::max(64, value / 8 * 8); }
 
+// The slider counts hundredths of beta.
+int sliderPosition(double beta) { return static_cast<int>(std::lround(beta * 100)); }
+double betaAt(int position) { return position / 100.0; }
+
 }  // namespace
 
 PromptComposer::PromptComposer(QWidget* parent)
@@ -45,7 +54,8 @@ PromptComposer::PromptComposer(QWidget* parent)
       negativePrompt_(makePromptEdit(tr("What to avoid (optional)"), 2, this)),
       sampler_(new QComboBox(this)), karras_(new QCheckBox(tr("Karras sigmas"), this)), steps_(new QSpinBox(this)),
       guidance_(new QDoubleSpinBox(this)), seed_(new QLineEdit(this)), randomSeed_(new QCheckBox(tr("Random"), this)),
-      width_(makeSideSpinBox(this)), height_(makeSideSpinBox(this)), batch_(new QSpinBox(this)) {
+      width_(makeSideSpinBox(this)), height_(makeSideSpinBox(this)), batch_(new QSpinBox(this)),
+      fidelity_(new QSlider(Qt::Horizontal, this)) {
   prompt_->setObjectName("prompt");
   negativePrompt_->setObjectName("negativePrompt");
   sampler_->setObjectName("sampler");
@@ -56,6 +66,7 @@ PromptComposer::PromptComposer(QWidget* parent)
   width_->setObjectName("width");
   height_->setObjectName("height");
   batch_->setObjectName("batch");
+  fidelity_->setObjectName("fidelitySlider");
 
   // Sampler names as SD tools show them; not translated.
   sampler_->addItem(QStringLiteral("Euler a"), QStringLiteral("euler_a"));
@@ -81,6 +92,22 @@ PromptComposer::PromptComposer(QWidget* parent)
   batch_->setRange(1, 16);
   batch_->setToolTip(tr("Images per run"));
 
+  fidelity_->setRange(sliderPosition(kFidelityBeta), sliderPosition(kAlignmentBeta));
+  fidelity_->setSingleStep(1);
+  fidelity_->setPageStep(5);
+  fidelity_->setToolTip(tr("How the concepts in the prompt are weighed: towards Fidelity they look more like "
+                           "their photos, towards Alignment the image follows the rest of the prompt more. "
+                           "Releasing the slider regenerates with the same seed."));
+  // Dragging regenerates once, on release; keyboard steps have no release, so each counts.
+  connect(fidelity_, &QSlider::sliderReleased, this, [this] { emit conceptBetaChanged(betaAt(fidelity_->value())); });
+  connect(fidelity_, &QSlider::valueChanged, this, [this](int value) {
+    if (!fidelity_->isSliderDown()) emit conceptBetaChanged(betaAt(value));
+  });
+  auto* fidelityRow = new QHBoxLayout;
+  fidelityRow->addWidget(new QLabel(tr("Fidelity"), this));
+  fidelityRow->addWidget(fidelity_, 1);
+  fidelityRow->addWidget(new QLabel(tr("Alignment"), this));
+
   auto* samplerRow = new QHBoxLayout;
   samplerRow->addWidget(sampler_, 1);
   samplerRow->addWidget(karras_);
@@ -100,6 +127,7 @@ PromptComposer::PromptComposer(QWidget* parent)
   form->addRow(tr("Seed"), seedRow);
   form->addRow(tr("Size"), sizeRow);
   form->addRow(tr("Batch"), batch_);
+  form->addRow(tr("Concepts"), fidelityRow);
 
   auto* promptLabel = new QLabel(tr("&Prompt"), this);
   promptLabel->setBuddy(prompt_);
@@ -134,6 +162,7 @@ GenerationSettings PromptComposer::settings() const {
   s.width = normalisedSide(width_->value());
   s.height = normalisedSide(height_->value());
   s.batch = batch_->value();
+  s.conceptBeta = betaAt(fidelity_->value());
   return s;
 }
 
@@ -154,12 +183,29 @@ void PromptComposer::setSettings(const GenerationSettings& s) {
   width_->setValue(s.width);
   height_->setValue(s.height);
   batch_->setValue(s.batch);
+  {
+    // Restoring settings is not a slider move: it must not regenerate.
+    const QSignalBlocker blocker(fidelity_);
+    fidelity_->setValue(sliderPosition(s.conceptBeta));
+  }
   lockSeed(s.seed);
 }
 
 void PromptComposer::lockSeed(quint64 seed) {
   randomSeed_->setChecked(false);
   seed_->setText(QString::number(seed));
+}
+
+void PromptComposer::insertToken(const QString& token) {
+  QTextCursor cursor = prompt_->textCursor();
+  const QString text = prompt_->toPlainText();
+  const int position = cursor.position();
+  QString inserted = token;
+  if (position > 0 && !text.at(position - 1).isSpace()) inserted.prepend(QLatin1Char(' '));
+  if (position < text.size() && !text.at(position).isSpace()) inserted.append(QLatin1Char(' '));
+  cursor.insertText(inserted);
+  prompt_->setTextCursor(cursor);
+  prompt_->setFocus();
 }
 
 bool PromptComposer::isSeedRandom() const { return randomSeed_->isChecked(); }

@@ -9,6 +9,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLineEdit;
 class QPlainTextEdit;
+class QSlider;
 class QSpinBox;
 
 namespace perfusion {
@@ -30,9 +31,18 @@ class PromptComposer : public QWidget {
   bool isSeedRandom() const;
   // Shown as the "Auto" size once a model is loaded.
   void setModelImageSize(int size);
+  // Puts a concept token into the prompt at the cursor, with spaces around it where needed.
+  void insertToken(const QString& token);
+  QSlider* fidelitySlider() const { return fidelity_; }
+
+  // Range of the fidelity <-> alignment slider: the concepts' gate bias beta.
+  static constexpr double kFidelityBeta = 0.4;
+  static constexpr double kAlignmentBeta = 0.85;
 
  signals:
   void promptChanged();
+  // The fidelity <-> alignment slider settled on a new beta (released, or moved by keyboard).
+  void conceptBetaChanged(double beta);
 
  private:
   QPlainTextEdit* prompt_;
@@ -46,6 +56,7 @@ class PromptComposer : public QWidget {
   QSpinBox* width_;
   QSpinBox* height_;
   QSpinBox* batch_;
+  QSlider* fidelity_;
 };
 
 }  // namespace ui

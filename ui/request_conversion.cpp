@@ -50,6 +50,9 @@ pipeline::GenerationRecord toRecord(const GeneratedImage& image) {
   record.model_name = image.modelName.toStdString();
   record.model_fingerprint = image.modelFingerprint.toStdString();
   record.batch_index = image.batchIndex;
+  for (const ConceptUse& use : image.concepts)
+    record.concepts.push_back({use.token.toStdString(), use.path.toStdString(), use.beta, use.tau});
+  record.global_locking = image.globalLocking;
   return record;
 }
 
@@ -59,6 +62,11 @@ GeneratedImage fromRecord(const pipeline::GenerationRecord& record) {
   image.modelName = QString::fromStdString(record.model_name);
   image.modelFingerprint = QString::fromStdString(record.model_fingerprint);
   image.batchIndex = static_cast<int>(record.batch_index);
+  for (const auto& c : record.concepts)
+    image.concepts.append({QString::fromStdString(c.file), QString::fromStdString(c.token), c.beta, c.tau});
+  image.globalLocking = record.global_locking;
+  // One slider for all concepts: the first concept's beta is where it stood.
+  if (!record.concepts.empty()) image.settings.conceptBeta = record.concepts.front().beta;
   return image;
 }
 

@@ -3,6 +3,8 @@
 #include "core/common/error.h"
 #include "core/engine/failure_message.h"
 #include "core/image/tensor_image.h"
+#include "core/perfusion/concept_file.h"
+#include "core/pipeline/concept_set.h"
 #include "core/pipeline/device.h"
 
 #include <c10/core/ScalarType.h>
@@ -17,6 +19,7 @@ struct Engine::Job {
   JobKind kind = JobKind::Generate;
   pipeline::ModelOptions model_options;
   pipeline::TextToImageRequest request;
+  ConceptOptions concepts;
   std::atomic<bool> cancel{false};
 };
 
@@ -71,9 +74,15 @@ JobId Engine::load_model(const pipeline::ModelOptions& options) {
 }
 
 JobId Engine::generate(const pipeline::TextToImageRequest& request, bool cancel_running) {
+  return generate(request, ConceptOptions{}, cancel_running);
+}
+
+JobId Engine::generate(const pipeline::TextToImageRequest& request, const ConceptOptions& concepts,
+                       bool cancel_running) {
   auto job = std::make_shared<Job>();
   job->kind = JobKind::Generate;
   job->request = request;
+  job->concepts = concepts;
   std::vector<JobId> superseded;
   {
     std::lock_guard lock(mutex_);
@@ -151,6 +160,7 @@ void Engine::run() {
     sample_device_memory();
   }
   // Free the model (and GPU memory) on the thread that created it.
+  concept_set_.reset();
   model_.reset();
 }
 
@@ -171,6 +181,8 @@ void Engine::execute_load(Job& job) {
   if (model_ && same_options(model_options_, job.model_options)) {
     // Already loaded: report it again so a caller that asked gets its answer.
   } else {
+    concept_set_.reset();
+    concept_set_key_.clear();
     model_.reset();
     model_options_ = {};
     if (job.model_options.model_path.empty()) throw Error("no model path given");
@@ -195,6 +207,7 @@ void Engine::execute_generate(Job& job) {
 
   pipeline::GenerationHooks hooks;
   hooks.cancel = &job.cancel;
+  hooks.concepts = prepare_concepts(job.concepts);
   hooks.on_step = [&](const pipeline::StepProgress& step) {
     Progress progress;
     progress.job = job.id;
@@ -214,9 +227,42 @@ void Engine::execute_generate(Job& job) {
   result.record.request = request;
   result.record.model_name = model_display_name(model_options_.model_path);
   result.record.model_fingerprint = model_->checkpoint().fingerprint;
+  if (hooks.concepts) {
+    for (size_t i = 0; i < job.concepts.concepts.size(); ++i) {
+      const auto& choice = job.concepts.concepts[i];
+      result.record.concepts.push_back({concept_set_->at(i).token,
+                                        std::filesystem::path(choice.path).filename().string(), choice.beta, choice.tau});
+    }
+    result.record.global_locking = job.concepts.global_locking;
+  }
   for (int64_t i = 0; i < request.batch; ++i) result.images.push_back(image::to_rgb8(output.images[i]));
   report(result);
   report(Finished{job.id, Outcome::Completed});
+}
+
+pipeline::ConceptSet* Engine::prepare_concepts(const ConceptOptions& options) {
+  if (options.concepts.empty()) return nullptr;
+  const std::string cache_dir = options.cache_dir.empty() ? pipeline::default_cache_dir() : options.cache_dir;
+  // A file replaced at the same path (a re-import) must be read again.
+  std::vector<std::string> key{cache_dir};
+  for (const auto& choice : options.concepts) {
+    std::error_code error;
+    const auto modified = std::filesystem::last_write_time(choice.path, error);
+    key.push_back(choice.path + '\n' + (error ? std::string("?") : std::to_string(modified.time_since_epoch().count())));
+  }
+  if (!concept_set_ || key != concept_set_key_) {
+    concept_set_.reset();
+    concept_set_key_.clear();
+    auto set = std::make_unique<pipeline::ConceptSet>(*model_, cache_dir);
+    for (const auto& choice : options.concepts) set->add(concepts::load_concept(choice.path), choice.beta, choice.tau);
+    concept_set_ = std::move(set);
+    concept_set_key_ = std::move(key);
+  }
+  // Only the gates moved (the fidelity slider): no reloading, no new covariance.
+  for (size_t i = 0; i < options.concepts.size(); ++i)
+    concept_set_->set_gate(i, options.concepts[i].beta, options.concepts[i].tau);
+  concept_set_->set_global_locking(options.global_locking);
+  return concept_set_.get();
 }
 
 void Engine::sample_device_memory() {

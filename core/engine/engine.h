@@ -2,6 +2,7 @@
 // The engine thread: one long-lived std::thread that owns the loaded model (and with it the
 // device, LibTorch's grad mode and CUDA stream, which are per thread) and runs jobs from a
 // queue one at a time, reporting typed events through a callback.
+#include "core/engine/concept_options.h"
 #include "core/engine/device_info.h"
 #include "core/engine/events.h"
 #include "core/pipeline/stable_diffusion.h"
@@ -31,6 +32,10 @@ class Engine {
   // Latest wins: a Generate still waiting in the queue is dropped (Finished{Superseded});
   // with cancel_running, a Generate already running is cancelled as well.
   JobId generate(const pipeline::TextToImageRequest& request, bool cancel_running = false);
+  // The same with Perfusion concepts. The engine keeps the concepts applied to the loaded
+  // model between jobs: a new list of files rebuilds them, a new beta/tau only moves gates.
+  JobId generate(const pipeline::TextToImageRequest& request, const ConceptOptions& concepts,
+                 bool cancel_running = false);
   // A pending job is dropped (Finished{Cancelled}); a running one stops at its next step.
   void cancel(JobId job);
   void cancel_all();
@@ -46,6 +51,9 @@ class Engine {
   void execute(Job& job);
   void execute_load(Job& job);
   void execute_generate(Job& job);
+  // The concept set for this job's concepts (null when it has none), rebuilt only when the
+  // files or the cache folder changed; throws perfusion::Error for an unusable concept.
+  pipeline::ConceptSet* prepare_concepts(const ConceptOptions& options);
   void sample_device_memory();
   void report(const Event& event) const;
 
@@ -63,6 +71,10 @@ class Engine {
   // Owned by the engine thread alone.
   std::unique_ptr<pipeline::StableDiffusion> model_;
   pipeline::ModelOptions model_options_;
+  // Concepts applied to model_ (declared after it: it holds a reference to the model); the
+  // key says which files at which modification times and cache folder it was built from.
+  std::unique_ptr<pipeline::ConceptSet> concept_set_;
+  std::vector<std::string> concept_set_key_;
 
   std::thread thread_;  // last: starts once everything above exists
 };
