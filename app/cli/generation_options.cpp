@@ -20,14 +20,8 @@ namespace {
 std::vector<double> parse_numbers(const Arguments& args, const std::string& name) {
   std::vector<double> numbers;
   for (const auto& text : args.values(name)) {
-    std::stringstream list(text);
-    std::string item;
-    while (std::getline(list, item, ',')) {
-      char* end = nullptr;
-      const double v = std::strtod(item.c_str(), &end);
-      if (item.empty() || *end != '\0' || !std::isfinite(v)) throw Error("--" + name + " expects numbers, got '" + item + "'");
-      numbers.push_back(v);
-    }
+    const auto list = parse_number_list(text, name);
+    numbers.insert(numbers.end(), list.begin(), list.end());
   }
   return numbers;
 }
@@ -38,6 +32,19 @@ double pick(const std::vector<double>& values, size_t index, double fallback) {
 }
 
 }  // namespace
+
+std::vector<double> parse_number_list(const std::string& text, const std::string& option) {
+  std::vector<double> numbers;
+  std::stringstream list(text);
+  std::string item;
+  while (std::getline(list, item, ',')) {
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    if (item.empty() || *end != '\0' || !std::isfinite(v)) throw Error("--" + option + " expects numbers, got '" + item + "'");
+    numbers.push_back(v);
+  }
+  return numbers;
+}
 
 std::vector<OptionSpec> generation_option_specs() {
   return {

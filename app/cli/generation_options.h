@@ -19,6 +19,9 @@ namespace perfusion::cli {
 
 std::vector<OptionSpec> generation_option_specs();
 
+// "0.4,0.5" -> {0.4, 0.5}; throws perfusion::Error naming --option on anything but finite numbers.
+std::vector<double> parse_number_list(const std::string& text, const std::string& option);
+
 struct GenerationSetup {
   pipeline::ModelOptions model_options;
   pipeline::TextToImageRequest request;

@@ -33,15 +33,7 @@ std::vector<OptionSpec> sweep_options() {
 }
 
 std::vector<double> parse_betas(const std::string& text) {
-  std::vector<double> betas;
-  std::stringstream list(text);
-  std::string item;
-  while (std::getline(list, item, ',')) {
-    char* end = nullptr;
-    const double v = std::strtod(item.c_str(), &end);
-    if (item.empty() || *end != '\0' || !std::isfinite(v)) throw Error("--betas expects comma-separated numbers, got '" + item + "'");
-    betas.push_back(v);
-  }
+  const auto betas = parse_number_list(text, "betas");
   if (betas.empty() || betas.size() > kMaxSweepImages)
     throw Error("--betas takes 1 to " + std::to_string(kMaxSweepImages) + " values");
   return betas;

@@ -21,12 +21,6 @@ constexpr std::u32string_view kEndOfText32 = U"<|endoftext|>";
 // Prompts are short; this bounds the memory of a long-running session.
 constexpr size_t kMaxCachedWords = 1 << 16;
 
-std::u32string fold_case(std::u32string_view text) {
-  std::u32string folded(text);
-  for (char32_t& c : folded) c = unicode::simple_lower(c);
-  return folded;
-}
-
 bool is_file(const fs::path& p) {
   std::error_code ec;
   return fs::is_regular_file(p, ec);
@@ -61,7 +55,7 @@ std::unique_ptr<ClipTokenizer> load_hf_folder(const fs::path& folder) {
 
 }  // namespace
 
-ClipTokenizer::ClipTokenizer(ClipBpe bpe, const std::string& source) : bpe_(std::move(bpe)) {
+ClipTokenizer::ClipTokenizer(ClipBpe bpe, const std::string& source) : bpe_(std::move(bpe)), added_(bpe_.size()) {
   const auto bos = bpe_.find(kStartOfText);
   const auto eos = bpe_.find(kEndOfText);
   if (!bos || !eos) throw Error(source + ": the vocabulary lacks " + (bos ? kEndOfText : kStartOfText));
@@ -101,20 +95,16 @@ std::unique_ptr<ClipTokenizer> ClipTokenizer::load(const std::string& path) {
   return from_openai_bpe(path);
 }
 
-int64_t ClipTokenizer::vocab_size() const { return bpe_.size() + static_cast<int64_t>(added_.size()); }
+int64_t ClipTokenizer::vocab_size() const { return bpe_.size() + added_.size(); }
 
 std::optional<int64_t> ClipTokenizer::token_to_id(const std::string& token) const {
   if (auto id = bpe_.find(token)) return id;
-  const std::u32string folded = fold_case(unicode::decode_utf8(token));
-  for (const AddedToken& added : added_) {
-    if (added.folded == folded) return added.id;
-  }
-  return std::nullopt;
+  return added_.find(token);
 }
 
 std::string ClipTokenizer::id_to_token(int64_t id) const {
   if (id >= 0 && id < bpe_.size()) return bpe_.token(id);
-  if (id >= bpe_.size() && id < vocab_size()) return added_[static_cast<size_t>(id - bpe_.size())].text;
+  if (added_.has_id(id)) return added_.text(id);
   throw Error("token id " + std::to_string(id) + " is outside the vocabulary (size " + std::to_string(vocab_size()) + ")");
 }
 
@@ -122,13 +112,7 @@ int64_t ClipTokenizer::add_token(const std::string& token) {
   if (token.empty()) throw Error("cannot add an empty token to the tokenizer");
   if (token == kStartOfText) return bos_id_;
   if (token == kEndOfText) return eos_id_;
-  std::u32string folded = fold_case(unicode::decode_utf8(token));
-  for (const AddedToken& added : added_) {
-    if (added.folded == folded) return added.id;
-  }
-  const int64_t id = vocab_size();
-  added_.push_back(AddedToken{token, std::move(folded), id});
-  return id;
+  return added_.add(token);
 }
 
 void ClipTokenizer::set_pad_token(const std::string& token) {
@@ -146,40 +130,16 @@ size_t ClipTokenizer::match_whole_token(std::u32string_view text, size_t i, int6
       id = special_id;
     }
   }
-  if (added_.empty()) return best;
-  const char32_t first = unicode::simple_lower(text[i]);
-  for (const AddedToken& added : added_) {
-    const size_t n = added.folded.size();
-    if (n <= best || added.folded[0] != first || text.size() - i < n) continue;
-    bool equal = true;
-    for (size_t k = 1; k < n && equal; ++k) equal = unicode::simple_lower(text[i + k]) == added.folded[k];
-    if (equal) {
-      best = n;
-      id = added.id;
-    }
-  }
+  if (const size_t added = added_.match(text, i, best, id)) best = added;
   return best;
 }
 
 std::vector<int64_t> ClipTokenizer::encode(const std::string& utf8) const {
   const std::u32string text = unicode::decode_utf8(utf8);
   std::vector<int64_t> ids;
-  // Whole tokens are cut out first; the text between them is normalised and encoded on its
-  // own, as the reference's added-token split does.
-  size_t segment_start = 0;
-  for (size_t i = 0; i < text.size();) {
-    int64_t id = 0;
-    const size_t length = match_whole_token(text, i, id);
-    if (length == 0) {
-      ++i;
-      continue;
-    }
-    encode_text(std::u32string_view(text).substr(segment_start, i - segment_start), ids);
-    ids.push_back(id);
-    i += length;
-    segment_start = i;
-  }
-  encode_text(std::u32string_view(text).substr(segment_start), ids);
+  encode_around_whole_tokens(
+      text, [this](std::u32string_view t, size_t i, int64_t& id) { return match_whole_token(t, i, id); },
+      [this](std::u32string_view segment, std::vector<int64_t>& out) { encode_text(segment, out); }, ids);
   return ids;
 }
 

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/text/added_tokens.h"
 #include "core/text/clip_bpe.h"
 #include "core/text/clip_text_cleanup.h"
 #include "core/text/tokenizer.h"
@@ -42,12 +43,6 @@ class ClipTokenizer : public Tokenizer {
  private:
   ClipTokenizer(ClipBpe bpe, const std::string& source);
 
-  struct AddedToken {
-    std::string text;
-    std::u32string folded;  // simple lower-case, for case-insensitive matching
-    int64_t id;
-  };
-
   void encode_text(std::u32string_view text, std::vector<int64_t>& ids) const;
   void append_word(const std::string& word, std::vector<int64_t>& ids) const;
   // Length of the added or special token starting at text[i] (longest match), 0 if none.
@@ -58,7 +53,7 @@ class ClipTokenizer : public Tokenizer {
   int64_t eos_id_ = 0;
   int64_t pad_id_ = 0;
   ClipTextCleanup cleanup_ = ClipTextCleanup::Ftfy;
-  std::vector<AddedToken> added_;
+  AddedTokens added_;
 
   mutable std::mutex cache_mutex_;
   mutable std::unordered_map<std::string, std::vector<int32_t>> word_cache_;

@@ -14,12 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::u32string fold_case(std::u32string_view text) {
-  std::u32string folded(text);
-  for (char32_t& c : folded) c = unicode::simple_lower(c);
-  return folded;
-}
-
 bool is_file(const fs::path& p) {
   std::error_code ec;
   return fs::is_regular_file(p, ec);
@@ -53,6 +47,7 @@ fs::path model_file_of(const fs::path& folder) {
 
 SentencePieceTokenizer::SentencePieceTokenizer(std::unique_ptr<SentencePieceModel> model) : model_(std::move(model)) {
   base_size_ = model_->vocab_size();
+  added_ = AddedTokens(base_size_);
   bos_id_ = model_->bos_id();
   eos_id_ = model_->eos_id();
   if (bos_id_ < 0 || eos_id_ < 0)
@@ -102,77 +97,35 @@ void SentencePieceTokenizer::write_folder(const std::string& model_file, const s
   write_file_atomically((fs::path(folder) / "tokenizer_config.json").string(), config.dump(2) + "\n");
 }
 
-int64_t SentencePieceTokenizer::vocab_size() const { return base_size_ + static_cast<int64_t>(added_.size()); }
+int64_t SentencePieceTokenizer::vocab_size() const { return base_size_ + added_.size(); }
 
 std::optional<int64_t> SentencePieceTokenizer::token_to_id(const std::string& token) const {
   const int64_t id = model_->piece_to_id(token);
   if (id >= 0) return id;
-  const std::u32string folded = fold_case(unicode::decode_utf8(token));
-  for (const AddedToken& added : added_)
-    if (added.folded == folded) return added.id;
-  return std::nullopt;
+  return added_.find(token);
 }
 
 std::string SentencePieceTokenizer::id_to_token(int64_t id) const {
   if (id >= 0 && id < base_size_) return model_->id_to_piece(id);
-  if (id >= base_size_ && id < vocab_size()) return added_[static_cast<size_t>(id - base_size_)].text;
+  if (added_.has_id(id)) return added_.text(id);
   throw Error("token id " + std::to_string(id) + " is outside the vocabulary (size " + std::to_string(vocab_size()) + ")");
 }
 
-int64_t SentencePieceTokenizer::add_token(const std::string& token) {
-  if (token.empty()) throw Error("cannot add an empty token to the tokenizer");
-  std::u32string folded = fold_case(unicode::decode_utf8(token));
-  for (const AddedToken& added : added_)
-    if (added.folded == folded) return added.id;
-  const int64_t id = vocab_size();
-  added_.push_back(AddedToken{token, std::move(folded), id});
-  return id;
-}
-
-size_t SentencePieceTokenizer::match_added_token(std::u32string_view text, size_t i, int64_t& id) const {
-  size_t best = 0;
-  const char32_t first = unicode::simple_lower(text[i]);
-  for (const AddedToken& added : added_) {
-    const size_t n = added.folded.size();
-    if (n <= best || added.folded[0] != first || text.size() - i < n) continue;
-    bool equal = true;
-    for (size_t k = 1; k < n && equal; ++k) equal = unicode::simple_lower(text[i + k]) == added.folded[k];
-    if (equal) {
-      best = n;
-      id = added.id;
-    }
-  }
-  return best;
-}
+int64_t SentencePieceTokenizer::add_token(const std::string& token) { return added_.add(token); }
 
 std::vector<int64_t> SentencePieceTokenizer::encode(const std::string& utf8) const {
+  if (added_.empty()) return model_->encode(utf8);
+  // Added tokens are cut out first so that sentencepiece never splits them.
   std::vector<int64_t> ids;
-  auto encode_segment = [&](std::u32string_view segment) {
-    if (segment.empty()) return;
-    const std::vector<int64_t> piece_ids = model_->encode(unicode::encode_utf8(segment));
-    ids.insert(ids.end(), piece_ids.begin(), piece_ids.end());
-  };
-  if (added_.empty()) {
-    const std::vector<int64_t> piece_ids = model_->encode(utf8);
-    return piece_ids;
-  }
-  // Added tokens are cut out first so that sentencepiece never splits them; the text between
-  // them is encoded on its own, as ClipTokenizer does.
-  const std::u32string text = unicode::decode_utf8(utf8);
-  size_t segment_start = 0;
-  for (size_t i = 0; i < text.size();) {
-    int64_t id = 0;
-    const size_t length = match_added_token(text, i, id);
-    if (length == 0) {
-      ++i;
-      continue;
-    }
-    encode_segment(std::u32string_view(text).substr(segment_start, i - segment_start));
-    ids.push_back(id);
-    i += length;
-    segment_start = i;
-  }
-  encode_segment(std::u32string_view(text).substr(segment_start));
+  encode_around_whole_tokens(
+      unicode::decode_utf8(utf8),
+      [this](std::u32string_view text, size_t i, int64_t& id) { return added_.match(text, i, 0, id); },
+      [this](std::u32string_view segment, std::vector<int64_t>& out) {
+        if (segment.empty()) return;
+        const std::vector<int64_t> piece_ids = model_->encode(unicode::encode_utf8(segment));
+        out.insert(out.end(), piece_ids.begin(), piece_ids.end());
+      },
+      ids);
   return ids;
 }
 

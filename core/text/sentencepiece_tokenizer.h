@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/text/added_tokens.h"
 #include "core/text/tokenizer.h"
 
 namespace perfusion::text {
@@ -46,17 +47,10 @@ class SentencePieceTokenizer : public Tokenizer {
  private:
   explicit SentencePieceTokenizer(std::unique_ptr<SentencePieceModel> model);
 
-  struct AddedToken {
-    std::string text;
-    std::u32string folded;
-    int64_t id;
-  };
-  size_t match_added_token(std::u32string_view text, size_t i, int64_t& id) const;
-
   std::unique_ptr<SentencePieceModel> model_;
   int64_t base_size_ = 0;
   int64_t bos_id_ = 0, eos_id_ = 0, pad_id_ = 0;
-  std::vector<AddedToken> added_;
+  AddedTokens added_;
 };
 
 }  // namespace perfusion::text

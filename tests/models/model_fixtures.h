@@ -5,6 +5,7 @@
 #include "core/models/weights.h"
 #include "tests/support/test_support.h"
 
+#include <QtTest/QtTest>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -29,5 +30,14 @@ inline nlohmann::json load_json(const std::string& path) {
 inline std::string sd_tiny_component(const std::string& component) { return sd_tiny_dir() + "/diffusers/" + component; }
 
 inline std::string sd_tiny_reference(const std::string& file) { return sd_tiny_dir() + "/reference/" + file; }
+
+// Compares `actual` with the reference tensor `name`, logs the difference and fails the
+// running test when it exceeds `relative_tolerance` x max(1, max|ref|).
+inline void check_against_reference(const io::SafeTensorsFile& reference, const at::Tensor& actual,
+                                    const std::string& name, double relative_tolerance) {
+  const auto d = compare(actual, reference.tensor(name));
+  qInfo("%s: %s", name.c_str(), describe(d).c_str());
+  QVERIFY2(within_relative(d, relative_tolerance), (name + ": " + describe(d)).c_str());
+}
 
 }  // namespace perfusion::test

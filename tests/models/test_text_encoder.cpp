@@ -31,9 +31,7 @@ class TestTextEncoder : public QObject {
   at::Tensor ref(const std::string& name) const { return reference_->tensor(name); }
 
   void check(const at::Tensor& actual, const std::string& name) {
-    const auto d = test::compare(actual, ref(name));
-    qInfo("%s: %s", name.c_str(), test::describe(d).c_str());
-    QVERIFY2(test::within_relative(d, kRelativeTolerance), (name + ": " + test::describe(d)).c_str());
+    test::check_against_reference(*reference_, actual, name, kRelativeTolerance);
   }
 
  private slots:
