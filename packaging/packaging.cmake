@@ -10,6 +10,13 @@ if(PERFUSION_WITH_QT)
           DESTINATION "${CMAKE_INSTALL_DATADIR}/icons/hicolor/256x256/apps" RENAME perfusion-studio.png)
 endif()
 
+# The demo model and its sample photos (core/common/resources.h finds them here once installed).
+foreach(resource demo-model sample-photos)
+  if(EXISTS "${CMAKE_SOURCE_DIR}/resources/${resource}")
+    install(DIRECTORY "${CMAKE_SOURCE_DIR}/resources/${resource}" DESTINATION "${CMAKE_INSTALL_DATADIR}/perfusion-studio")
+  endif()
+endforeach()
+
 set(CPACK_PACKAGE_NAME "perfusion-studio")
 set(CPACK_PACKAGE_VENDOR "Perfusion Studio contributors")
 set(CPACK_PACKAGE_CONTACT "Perfusion Studio contributors <perfusion-studio@users.noreply.github.com>")

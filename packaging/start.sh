@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Quick start, step one: installs the dependencies, builds, and runs the main job.
-# For now that is the CLI generating an image from the reference fixture model
-# (../shared/fixtures/sd-tiny); the desktop app on the bundled demo model replaces it
-# once both have landed.
+# Quick start, step one: installs the dependencies, builds, and starts the desktop app on the
+# bundled demo model (resources/demo-model). Without a display (no DISPLAY or WAYLAND_DISPLAY)
+# it generates one picture with the CLI instead and says where it is.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/packaging/install-deps.sh"
 "$root/packaging/build.sh"
-model="${PERFUSION_MODEL:-$root/../shared/fixtures/sd-tiny/diffusers}"
+if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]]; then
+  exec "$root/build/app/perfusion-studio" "$@"
+fi
 out="${PERFUSION_OUT:-$root/build/first-image.png}"
-"$root/build/app/perfusion" generate --model "$model" \
-  --prompt "a photo of an astronaut riding a horse on mars" --seed 42 --steps 20 --out "$out"
-echo "Your image: $out"
+"$root/build/app/perfusion" generate --prompt "a large red striped star on the left, on a green background" \
+  --steps 25 --seed 42 --out "$out"
+echo "No display found, so the app was not started. Your first image from the demo model: $out"

@@ -23,6 +23,146 @@
         <source>A PNG saved by Perfusion Studio whose settings to restore.</source>
         <translation>Un PNG enregistré par Perfusion Studio dont les paramètres sont à restaurer.</translation>
     </message>
+    <message>
+        <source>Train a concept from this folder of photos, generating with it, and save a screenshot of each stage (with --screenshot-dir).</source>
+        <translation>Entraîner un concept à partir de ce dossier de photos, générer avec lui et enregistrer une capture d’écran de chaque étape (avec --screenshot-dir).</translation>
+    </message>
+    <message>
+        <source>Where --tour saves its screenshots.</source>
+        <translation>Où --tour enregistre ses captures d’écran.</translation>
+    </message>
+    <message>
+        <source>The concept token for --tour.</source>
+        <translation>Le jeton du concept pour --tour.</translation>
+    </message>
+    <message>
+        <source>The supercategory for --tour.</source>
+        <translation>La supercatégorie pour --tour.</translation>
+    </message>
+    <message>
+        <source>Training steps for --tour.</source>
+        <translation>Étapes d’entraînement pour --tour.</translation>
+    </message>
+</context>
+<context>
+    <name>perfusion::ui::ConceptBetaSliders</name>
+    <message>
+        <source>Fidelity &lt;-&gt; alignment of %1 alone; releasing the slider regenerates with the same seed.</source>
+        <translation>Fidélité &lt;-&gt; alignement de %1 seul ; relâcher le curseur régénère avec la même graine.</translation>
+    </message>
+</context>
+<context>
+    <name>perfusion::ui::ConceptEditor</name>
+    <message>
+        <source>New Concept</source>
+        <translation>Nouveau concept</translation>
+    </message>
+    <message>
+        <source>Add Photos…</source>
+        <translation>Ajouter des photos…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Retirer</translation>
+    </message>
+    <message>
+        <source>&lt;name&gt;</source>
+        <translation>&lt;nom&gt;</translation>
+    </message>
+    <message>
+        <source>How prompts name the concept: lower-case letters, digits, _ and - in angle brackets, e.g. &lt;tom&gt;</source>
+        <translation>Le nom du concept dans les prompts : minuscules, chiffres, _ et - entre chevrons, p. ex. &lt;tom&gt;</translation>
+    </message>
+    <message>
+        <source>what it is, e.g. cat</source>
+        <translation>ce que c’est, p. ex. cat</translation>
+    </message>
+    <message>
+        <source>The everyday word for what the concept is; the concept is locked to it</source>
+        <translation>Le mot courant pour ce qu’est le concept ; le concept y est verrouillé</translation>
+    </message>
+    <message>
+        <source>Quick (%1 steps)</source>
+        <translation>Rapide (%1 étapes)</translation>
+    </message>
+    <message>
+        <source>Standard (%1 steps)</source>
+        <translation>Standard (%1 étapes)</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>Personnalisé</translation>
+    </message>
+    <message>
+        <source> steps</source>
+        <translation> étapes</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>Jeton</translation>
+    </message>
+    <message>
+        <source>Supercategory</source>
+        <translation>Supercatégorie</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Entraînement</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>Entraîner</translation>
+    </message>
+    <message>
+        <source>Photos of the concept (3 to 10 work best; drop more here):</source>
+        <translation>Photos du concept (3 à 10 donnent les meilleurs résultats ; déposez-en d’autres ici) :</translation>
+    </message>
+    <message>
+        <source>Not added (only readable photos can be used):
+%1</source>
+        <translation>Non ajoutés (seules les photos lisibles sont utilisables) :
+%1</translation>
+    </message>
+    <message>
+        <source>Add photos of the concept: drop them here or use Add Photos.</source>
+        <translation>Ajoutez des photos du concept : déposez-les ici ou utilisez « Ajouter des photos ».</translation>
+    </message>
+    <message>
+        <source>Give the concept a token, e.g. &lt;tom&gt;.</source>
+        <translation>Donnez un jeton au concept, p. ex. &lt;tom&gt;.</translation>
+    </message>
+    <message>
+        <source>The token is not usable: %1</source>
+        <translation>Le jeton n’est pas utilisable : %1</translation>
+    </message>
+    <message>
+        <source>The library already has a concept %1.</source>
+        <translation>La bibliothèque contient déjà un concept %1.</translation>
+    </message>
+    <message>
+        <source>Say what the concept is (its supercategory), e.g. cat.</source>
+        <translation>Indiquez ce qu’est le concept (sa supercatégorie), p. ex. cat.</translation>
+    </message>
+    <message>
+        <source>The supercategory is not usable: %1</source>
+        <translation>La supercatégorie n’est pas utilisable : %1</translation>
+    </message>
+    <message>
+        <source>Photos: %1. Ready to train.</source>
+        <translation>Photos : %1. Prêt pour l’entraînement.</translation>
+    </message>
+    <message>
+        <source>Add Photos</source>
+        <translation>Ajouter des photos</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff)</source>
+        <translation>Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff)</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>Avancé</translation>
+    </message>
 </context>
 <context>
     <name>perfusion::ui::ConceptLibraryModel</name>
@@ -64,6 +204,26 @@ créé le %3</translation>
         <source>Could not copy %1 into the library: %2</source>
         <translation>Impossible de copier %1 dans la bibliothèque : %2</translation>
     </message>
+    <message>
+        <source>Cannot empty the trash folder %1.</source>
+        <translation>Impossible de vider le dossier corbeille %1.</translation>
+    </message>
+    <message>
+        <source>Cannot create the trash folder %1.</source>
+        <translation>Impossible de créer le dossier corbeille %1.</translation>
+    </message>
+    <message>
+        <source>The library has a concept %1 again; the deleted one stays deleted.</source>
+        <translation>La bibliothèque a de nouveau un concept %1 ; celui supprimé le reste.</translation>
+    </message>
+    <message>
+        <source>The token is not usable: %1</source>
+        <translation>Le jeton n’est pas utilisable : %1</translation>
+    </message>
+    <message>
+        <source>Could not rewrite %1: %2</source>
+        <translation>Impossible de réécrire %1 : %2</translation>
+    </message>
 </context>
 <context>
     <name>perfusion::ui::ConceptLibraryPanel</name>
@@ -82,14 +242,6 @@ créé le %3</translation>
     <message>
         <source>Double-click a concept to insert its token into the prompt</source>
         <translation>Double-cliquez sur un concept pour insérer son jeton dans le prompt</translation>
-    </message>
-    <message>
-        <source>No concepts yet.
-
-Drop a concept file (.safetensors) here to import it.</source>
-        <translation>Aucun concept pour l’instant.
-
-Déposez ici un fichier de concept (.safetensors) pour l’importer.</translation>
     </message>
     <message>
         <source>Insert the concept&apos;s token into the prompt</source>
@@ -120,16 +272,69 @@ Déposez ici un fichier de concept (.safetensors) pour l’importer.</translatio
         <translation>Supprimer le concept</translation>
     </message>
     <message>
-        <source>Delete the concept %1 from the library? Its file is removed.</source>
-        <translation>Supprimer le concept %1 de la bibliothèque ? Son fichier sera effacé.</translation>
-    </message>
-    <message>
         <source>Could not delete %1: %2</source>
         <translation>Impossible de supprimer %1 : %2</translation>
     </message>
     <message>
         <source>Import Concept</source>
         <translation>Importer un concept</translation>
+    </message>
+    <message>
+        <source>No concepts yet.
+
+Drop photos of something (or a folder of them) here to teach it as a new concept, or a concept file (.safetensors) to import it.</source>
+        <translation>Aucun concept pour l’instant.
+
+Déposez ici des photos de quelque chose (ou un dossier de photos) pour l’apprendre comme nouveau concept, ou un fichier de concept (.safetensors) pour l’importer.</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Renommer…</translation>
+    </message>
+    <message>
+        <source>Search token or supercategory</source>
+        <translation>Chercher un jeton ou une supercatégorie</translation>
+    </message>
+    <message>
+        <source>Change the concept&apos;s token, the name prompts use for it</source>
+        <translation>Changer le jeton du concept, le nom que les prompts utilisent</translation>
+    </message>
+    <message>
+        <source>Rename Concept</source>
+        <translation>Renommer le concept</translation>
+    </message>
+    <message>
+        <source>New token for %1 (prompts name the concept by it; prompts written with the old token need editing):</source>
+        <translation>Nouveau jeton pour %1 (les prompts nomment le concept ainsi ; ceux écrits avec l’ancien jeton sont à modifier) :</translation>
+    </message>
+    <message>
+        <source>Delete the concept %1 from the library? It can be restored with Undo until the next delete.</source>
+        <translation>Supprimer le concept %1 de la bibliothèque ? Il peut être restauré avec Annuler jusqu’à la prochaine suppression.</translation>
+    </message>
+</context>
+<context>
+    <name>perfusion::ui::ConceptPhotosModel</name>
+    <message>
+        <source>%1: no photos in this folder</source>
+        <translation>%1 : aucune photo dans ce dossier</translation>
+    </message>
+    <message>
+        <source>no such file</source>
+        <translation>fichier introuvable</translation>
+    </message>
+    <message>
+        <source>not an image</source>
+        <translation>pas une image</translation>
+    </message>
+    <message>
+        <source>cannot be read (%1)</source>
+        <translation>illisible (%1)</translation>
+    </message>
+    <message>
+        <source>%1
+The outlined square is what training sees.</source>
+        <translation>%1
+Le carré encadré est ce que voit l’entraînement.</translation>
     </message>
 </context>
 <context>
@@ -152,6 +357,21 @@ Déposez ici un fichier de concept (.safetensors) pour l’importer.</translatio
     <message>
         <source>Step %1 of %2 · decoding</source>
         <translation>Étape %1 sur %2 · décodage</translation>
+    </message>
+</context>
+<context>
+    <name>perfusion::ui::LossCurve</name>
+    <message>
+        <source>The loss appears here as training runs.</source>
+        <translation>La perte apparaît ici pendant l’entraînement.</translation>
+    </message>
+    <message>
+        <source>loss %1 … %2</source>
+        <translation>perte %1 … %2</translation>
+    </message>
+    <message>
+        <source>step %1 of %2</source>
+        <translation>étape %1 sur %2</translation>
     </message>
 </context>
 <context>
@@ -350,6 +570,78 @@ Les résultats s’affichent ici, et chaque génération est conservée dans l�
         <source>%1 was made for another base model and cannot be applied to this one.</source>
         <translation>%1 a été créé pour un autre modèle de base et ne peut pas être appliqué à celui-ci.</translation>
     </message>
+    <message>
+        <source>Training</source>
+        <translation>Entraînement</translation>
+    </message>
+    <message>
+        <source>%1 is ready and in the concept library.</source>
+        <translation>%1 est prêt et dans la bibliothèque de concepts.</translation>
+    </message>
+    <message>
+        <source>Training of %1 cancelled; nothing was added to the library.</source>
+        <translation>Entraînement de %1 annulé ; rien n’a été ajouté à la bibliothèque.</translation>
+    </message>
+    <message>
+        <source>Training of %1 failed: %2</source>
+        <translation>L’entraînement de %1 a échoué : %2</translation>
+    </message>
+    <message>
+        <source>Training needs a loaded base model.</source>
+        <translation>L’entraînement nécessite un modèle de base chargé.</translation>
+    </message>
+    <message>
+        <source>A concept is already training; wait for it or cancel it first.</source>
+        <translation>Un concept est déjà en cours d’entraînement ; attendez-le ou annulez-le d’abord.</translation>
+    </message>
+    <message>
+        <source>Cannot create the library folder %1.</source>
+        <translation>Impossible de créer le dossier de la bibliothèque %1.</translation>
+    </message>
+    <message>
+        <source>Training %1…</source>
+        <translation>Entraînement de %1…</translation>
+    </message>
+    <message>
+        <source>S&amp;weep</source>
+        <translation>&amp;Balayage</translation>
+    </message>
+    <message>
+        <source>Generate one seed at five fidelity ↔ alignment positions and show them side by side (Ctrl+Shift+Return)</source>
+        <translation>Générer une graine à cinq positions fidélité ↔ alignement et les montrer côte à côte (Ctrl+Maj+Entrée)</translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation>Balayage</translation>
+    </message>
+    <message>
+        <source>Undo Delete</source>
+        <translation>Annuler la suppression</translation>
+    </message>
+    <message>
+        <source>Deleted %1.</source>
+        <translation>%1 supprimé.</translation>
+    </message>
+    <message>
+        <source>Undo Delete of %1</source>
+        <translation>Annuler la suppression de %1</translation>
+    </message>
+    <message>
+        <source>%1 is back in the library.</source>
+        <translation>%1 est de retour dans la bibliothèque.</translation>
+    </message>
+    <message>
+        <source>Sweep done.</source>
+        <translation>Balayage terminé.</translation>
+    </message>
+    <message>
+        <source>A sweep moves the concepts&apos; fidelity ↔ alignment slider: put a concept token from the library into the prompt first.</source>
+        <translation>Un balayage déplace le curseur fidélité ↔ alignement des concepts : mettez d’abord un jeton de concept de la bibliothèque dans le prompt.</translation>
+    </message>
+    <message>
+        <source>Sweep: β %1 (%2 of %3)…</source>
+        <translation>Balayage : β %1 (%2 sur %3)…</translation>
+    </message>
 </context>
 <context>
     <name>perfusion::ui::PngMetadata</name>
@@ -447,6 +739,18 @@ Les résultats s’affichent ici, et chaque génération est conservée dans l�
     <message>
         <source>Concepts</source>
         <translation>Concepts</translation>
+    </message>
+    <message>
+        <source>Lock keys to supercategories (global locking)</source>
+        <translation>Verrouiller les clés sur les supercatégories (verrouillage global)</translation>
+    </message>
+    <message>
+        <source>Type &lt; to choose a concept from the library. Known concept tokens are shown in blue, unknown ones in red.</source>
+        <translation>Tapez &lt; pour choisir un concept de la bibliothèque. Les jetons connus sont en bleu, les inconnus en rouge.</translation>
+    </message>
+    <message>
+        <source>Global locking: the attention keys of the whole prompt are computed as if each concept token were its supercategory word, and only the values carry the concept. The layout follows what the base model draws for the supercategory, often at some cost in likeness. Off (the default), each concept&apos;s keys are locked by its own edit.</source>
+        <translation>Verrouillage global : les clés d’attention de tout le prompt sont calculées comme si chaque jeton de concept était le mot de sa supercatégorie ; seules les valeurs portent le concept. La composition suit ce que le modèle de base dessine pour la supercatégorie, souvent au prix de la ressemblance. Désactivé (par défaut), les clés de chaque concept sont verrouillées par sa propre édition.</translation>
     </message>
 </context>
 <context>
@@ -574,6 +878,131 @@ Graine %2 · %3 étapes · %4×%5</translation>
     <message>
         <source>Choose the output folder</source>
         <translation>Choisir le dossier de sortie</translation>
+    </message>
+    <message>
+        <source>Empty: the bundled demo model. Or an SD 1.x .safetensors file or diffusers folder</source>
+        <translation>Vide : le modèle de démonstration fourni. Ou un fichier .safetensors SD 1.x ou un dossier diffusers</translation>
+    </message>
+</context>
+<context>
+    <name>perfusion::ui::SweepStrip</name>
+    <message>
+        <source>β %1</source>
+        <translation>β %1</translation>
+    </message>
+    <message>
+        <source>Sweep · seed %1 · fidelity (left) to alignment (right)</source>
+        <translation>Balayage · graine %1 · fidélité (gauche) à alignement (droite)</translation>
+    </message>
+    <message>
+        <source>Seed %1 at β %2: click to show it large</source>
+        <translation>Graine %1 à β %2 : cliquez pour l’afficher en grand</translation>
+    </message>
+</context>
+<context>
+    <name>perfusion::ui::TrainingAdvancedSettings</name>
+    <message>
+        <source>Seeds the noise and the order of the photos: the same seed and settings train the same concept</source>
+        <translation>Fixe le bruit et l’ordre des photos : la même graine et les mêmes réglages entraînent le même concept</translation>
+    </message>
+    <message>
+        <source>Images per optimizer step (effective batch, by gradient accumulation): more is smoother but each step takes longer</source>
+        <translation>Images par pas d’optimisation (lot effectif, par accumulation de gradients) : plus est plus régulier, mais chaque pas est plus long</translation>
+    </message>
+    <message>
+        <source>Learning rate of the token&apos;s word embedding</source>
+        <translation>Taux d’apprentissage du plongement du jeton</translation>
+    </message>
+    <message>
+        <source>Learning rate of the concept&apos;s value targets in cross-attention</source>
+        <translation>Taux d’apprentissage des cibles de valeur du concept dans l’attention croisée</translation>
+    </message>
+    <message>
+        <source>Automatic (where the supercategory is)</source>
+        <translation>Automatique (là où est la supercatégorie)</translation>
+    </message>
+    <message>
+        <source>None (whole image)</source>
+        <translation>Aucun (image entière)</translation>
+    </message>
+    <message>
+        <source>Which part of each photo the loss looks at: automatically the region the base model attends to for the supercategory word, or the whole image</source>
+        <translation>Quelle partie de chaque photo la perte regarde : automatiquement la région à laquelle le modèle de base prête attention pour le mot de la supercatégorie, ou l’image entière</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Graine</translation>
+    </message>
+    <message>
+        <source>Images per step</source>
+        <translation>Images par pas</translation>
+    </message>
+    <message>
+        <source>Learning rate (embedding)</source>
+        <translation>Taux d’apprentissage (plongement)</translation>
+    </message>
+    <message>
+        <source>Learning rate (V)</source>
+        <translation>Taux d’apprentissage (V)</translation>
+    </message>
+    <message>
+        <source>Loss mask</source>
+        <translation>Masque de perte</translation>
+    </message>
+</context>
+<context>
+    <name>perfusion::ui::TrainingPanel</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Stop training; nothing is added to the library</source>
+        <translation>Arrêter l’entraînement ; rien n’est ajouté à la bibliothèque</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Annulation…</translation>
+    </message>
+    <message>
+        <source>Samples of the concept while it learns (&quot;a photo of &lt;token&gt;&quot;)</source>
+        <translation>Échantillons du concept pendant l’apprentissage (« a photo of &lt;token&gt; »)</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>Échantillons</translation>
+    </message>
+    <message>
+        <source>Drop photos of a concept on the window to train one.</source>
+        <translation>Déposez des photos d’un concept sur la fenêtre pour en entraîner un.</translation>
+    </message>
+    <message>
+        <source>Training %1 (%2) on %3 photos</source>
+        <translation>Entraînement de %1 (%2) sur %3 photos</translation>
+    </message>
+    <message>
+        <source>Preparing…</source>
+        <translation>Préparation…</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2</source>
+        <translation>Étape %1 sur %2</translation>
+    </message>
+    <message>
+        <source> · loss %1</source>
+        <translation> · perte %1</translation>
+    </message>
+    <message>
+        <source> · %1 left</source>
+        <translation> · encore %1</translation>
+    </message>
+    <message>
+        <source>step %1</source>
+        <translation>étape %1</translation>
+    </message>
+    <message>
+        <source>Sample after step %1</source>
+        <translation>Échantillon après l’étape %1</translation>
     </message>
 </context>
 </TS>

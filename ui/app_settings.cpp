@@ -1,5 +1,7 @@
 #include "ui/app_settings.h"
 
+#include "core/common/resources.h"
+
 #include <QDir>
 #include <QSettings>
 #include <QStandardPaths>
@@ -21,8 +23,12 @@ ModelSettings AppSettings::effectiveModelSettings() {
   ModelSettings m = storedModelSettings();
   const QString overridden = environmentModelPath();
   if (!overridden.isEmpty()) m.modelPath = overridden;
+  // No model chosen: the demo model shipped with the app, when this installation has it.
+  if (m.modelPath.isEmpty()) m.modelPath = demoModelPath();
   return m;
 }
+
+QString AppSettings::demoModelPath() { return QString::fromStdString(shipped_demo_model()); }
 
 void AppSettings::setModelSettings(const ModelSettings& m) {
   QSettings s;

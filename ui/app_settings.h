@@ -12,12 +12,15 @@ class AppSettings {
  public:
   static constexpr const char* kModelEnvironmentVariable = "PERFUSION_STUDIO_MODEL";
 
-  // The stored settings with the environment override applied.
+  // The stored settings with the environment override applied; with neither, the shipped
+  // demo model (an empty path where this installation has none).
   static ModelSettings effectiveModelSettings();
   static ModelSettings storedModelSettings();
   static void setModelSettings(const ModelSettings& settings);
   // The override's path, empty when PERFUSION_STUDIO_MODEL is unset.
   static QString environmentModelPath();
+  // The demo model shipped in resources/ (a diffusers folder), or "" when missing.
+  static QString demoModelPath();
 
   static QString outputFolder();
   static QString defaultOutputFolder();  // Pictures/Perfusion Studio

@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QLocale>
 #include <QPalette>
+#include <QPixmap>
 #include <QSaveFile>
 #include <QStandardPaths>
 
@@ -65,6 +66,8 @@ void ConceptLibraryModel::reload() {
       entry.supercategory = QString::fromStdString(learned.supercategory);
       entry.created = QDateTime::fromString(QString::fromStdString(learned.created), Qt::ISODate);
       entry.fingerprint = QString::fromStdString(learned.base_model_fingerprint);
+      const QString thumbnail = thumbnailPathFor(entry.path);
+      if (QFileInfo::exists(thumbnail)) entry.thumbnail = QPixmap(thumbnail).scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
       entries.append(entry);
     } catch (const std::exception& e) {
       qWarning("Concept library: skipping %s: %s", qPrintable(file.fileName()), e.what());
@@ -105,6 +108,7 @@ QVariant ConceptLibraryModel::data(const QModelIndex& index, int role) const {
           entry.created.isValid() ? QLocale().toString(entry.created.toLocalTime().date(), QLocale::ShortFormat) : QString();
       return tr("%1 (%2)\ncreated %3").arg(entry.token, entry.supercategory, created);
     }
+    case Qt::DecorationRole: return entry.thumbnail;
     case Qt::ToolTipRole:
       return QStringLiteral("%1\n%2").arg(QDir::toNativeSeparators(entry.path), statusText(entry));
     case Qt::ForegroundRole:
@@ -130,6 +134,12 @@ int ConceptLibraryModel::rowOfToken(const QString& token) const {
   for (int row = 0; row < entries_.size(); ++row)
     if (entries_.at(row).token.compare(token, Qt::CaseInsensitive) == 0) return row;
   return -1;
+}
+
+QStringList ConceptLibraryModel::tokens() const {
+  QStringList out;
+  for (const Entry& entry : entries_) out.append(entry.token);
+  return out;
 }
 
 bool ConceptLibraryModel::importFile(const QString& path, QString* error) {
@@ -164,16 +174,94 @@ bool ConceptLibraryModel::importFile(const QString& path, QString* error) {
   return true;
 }
 
+QString ConceptLibraryModel::thumbnailPathFor(const QString& conceptPath) {
+  const QFileInfo info(conceptPath);
+  return info.dir().filePath(info.completeBaseName() + QStringLiteral(".png"));
+}
+
+QString ConceptLibraryModel::conceptPathFor(const QString& token) const {
+  return QDir(folder_).filePath(token.mid(1, token.size() - 2) + QLatin1String(kSuffix));
+}
+
 bool ConceptLibraryModel::removeAt(int row, QString* error) {
   if (row < 0 || row >= entries_.size()) return false;
-  QFile file(entries_.at(row).path);
-  if (!file.remove()) {
+  const QString path = entries_.at(row).path;
+  QDir trash(QDir(folder_).filePath(trashFolderName()));
+  // Only the latest removal can be undone, so the trash holds at most one concept.
+  if (trash.exists() && !trash.removeRecursively()) {
+    *error = tr("Cannot empty the trash folder %1.").arg(QDir::toNativeSeparators(trash.path()));
+    return false;
+  }
+  if (!QDir().mkpath(trash.path())) {
+    *error = tr("Cannot create the trash folder %1.").arg(QDir::toNativeSeparators(trash.path()));
+    return false;
+  }
+  const QString trashPath = trash.filePath(QFileInfo(path).fileName());
+  QFile file(path);
+  if (!file.rename(trashPath)) {  // same folder tree: a rename, atomic
     *error = file.errorString();
     return false;
   }
+  QFile::rename(thumbnailPathFor(path), thumbnailPathFor(trashPath));  // a missing thumbnail harms nothing
+  lastRemoved_ = {entries_.at(row).token, path, trashPath};
   beginRemoveRows({}, row, row);
   entries_.removeAt(row);
   endRemoveRows();
+  return true;
+}
+
+bool ConceptLibraryModel::undoRemove(QString* error) {
+  if (lastRemoved_.token.isEmpty()) return false;
+  if (QFileInfo::exists(lastRemoved_.path) || rowOfToken(lastRemoved_.token) >= 0) {
+    *error = tr("The library has a concept %1 again; the deleted one stays deleted.").arg(lastRemoved_.token);
+    return false;
+  }
+  QFile file(lastRemoved_.trashPath);
+  if (!file.rename(lastRemoved_.path)) {
+    *error = file.errorString();
+    return false;
+  }
+  QFile::rename(thumbnailPathFor(lastRemoved_.trashPath), thumbnailPathFor(lastRemoved_.path));
+  lastRemoved_ = {};
+  reload();
+  return true;
+}
+
+bool ConceptLibraryModel::renameAt(int row, const QString& newToken, QString* error) {
+  if (row < 0 || row >= entries_.size()) return false;
+  const Entry entry = entries_.at(row);
+  if (newToken == entry.token) return true;
+  try {
+    concepts::validate_token(newToken.toStdString());
+  } catch (const std::exception& e) {
+    *error = tr("The token is not usable: %1").arg(QString::fromStdString(e.what()));
+    return false;
+  }
+  const int taken = rowOfToken(newToken);
+  if (taken >= 0 && taken != row) {
+    *error = tr("The library already has a concept %1.").arg(newToken);
+    return false;
+  }
+  const QString target = conceptPathFor(newToken);
+  const bool sameFile = QFileInfo(target).absoluteFilePath() == QFileInfo(entry.path).absoluteFilePath();  // case only
+  if (!sameFile && QFileInfo::exists(target)) {
+    *error = tr("The library already has a file %1.").arg(QFileInfo(target).fileName());
+    return false;
+  }
+  try {
+    auto learned = concepts::load_concept(entry.path.toStdString());
+    learned.token = newToken.toStdString();
+    concepts::save_concept(learned, target.toStdString());  // validates, then temp file + rename
+  } catch (const std::exception& e) {
+    *error = tr("Could not rewrite %1: %2").arg(QFileInfo(entry.path).fileName(), QString::fromStdString(e.what()));
+    return false;
+  }
+  // The new file is complete; now the old one may go (a crash in between leaves both, each valid).
+  if (!sameFile) {
+    QFile::remove(entry.path);
+    QFile::rename(thumbnailPathFor(entry.path), thumbnailPathFor(target));
+  }
+  reload();
   return true;
 }
 

@@ -13,7 +13,11 @@ namespace ui {
 namespace {
 
 EngineBridge::JobType toJobType(engine::JobKind kind) {
-  return kind == engine::JobKind::LoadModel ? EngineBridge::JobType::LoadModel : EngineBridge::JobType::Generate;
+  switch (kind) {
+    case engine::JobKind::LoadModel: return EngineBridge::JobType::LoadModel;
+    case engine::JobKind::Train: return EngineBridge::JobType::Train;
+    default: return EngineBridge::JobType::Generate;
+  }
 }
 
 EngineBridge::Outcome toOutcome(engine::Outcome outcome) {
@@ -46,6 +50,7 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<LoadedModel>();
   qRegisterMetaType<JobType>();
   qRegisterMetaType<Outcome>();
+  qRegisterMetaType<ConceptDraft>();
   // Converting on the engine thread keeps the UI thread free of pixel copies.
   engine_ = std::make_unique<engine::Engine>([this](const engine::Event& event) {
     std::visit(
@@ -62,7 +67,8 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
             post([this, job, step, total, eta, loss] { emit progress(job, step, total, eta, loss); });
           } else if constexpr (std::is_same_v<T, engine::Preview>) {
             const QImage image = toQImage(e.image);
-            post([this, job, image] { emit preview(job, image); });
+            const qint64 step = e.step;
+            post([this, job, step, image] { emit preview(job, step, image); });
           } else if constexpr (std::is_same_v<T, engine::Result>) {
             const auto images = toGeneratedImages(e);
             post([this, job, images] { emit resultsReady(job, images); });
@@ -107,6 +113,23 @@ quint64 EngineBridge::generate(const GenerationSettings& settings, const QList<C
   for (const ConceptUse& use : concepts) options.concepts.push_back({use.path.toStdString(), use.beta, use.tau});
   options.global_locking = globalLocking;
   return engine_->generate(toRequest(settings), options, cancelRunning);
+}
+
+quint64 EngineBridge::train(const ConceptDraft& draft, const QString& conceptPath, const QString& thumbnailPath) {
+  engine::TrainRequest request;
+  for (const QImage& photo : draft.photos) request.photos.push_back(toRgbImage(photo));
+  request.options.token = draft.token.toStdString();
+  request.options.supercategory = draft.supercategory.toStdString();
+  request.options.steps = draft.steps;
+  request.options.preview_every = draft.previewEvery;
+  request.options.seed = draft.seed;
+  request.options.effective_batch = draft.imagesPerStep;
+  request.options.lr_embedding = draft.lrEmbedding;
+  request.options.lr_v = draft.lrV;
+  request.options.mask_mode = concepts::parse_mask_mode(draft.maskMode.toStdString());
+  request.concept_path = conceptPath.toStdString();
+  request.thumbnail_path = thumbnailPath.toStdString();
+  return engine_->train(request);
 }
 
 void EngineBridge::cancel(quint64 job) { engine_->cancel(job); }

@@ -1,6 +1,7 @@
 #pragma once
 // The one UI object that talks to the engine thread: submits jobs and turns the engine's
 // callbacks (which arrive on the engine thread) into queued Qt signals on the UI thread.
+#include "ui/concept_draft.h"
 #include "ui/concept_use.h"
 #include "ui/generated_image.h"
 #include "ui/loaded_model.h"
@@ -25,7 +26,7 @@ class EngineBridge : public QObject {
   Q_OBJECT
 
  public:
-  enum class JobType { LoadModel, Generate };
+  enum class JobType { LoadModel, Generate, Train };
   Q_ENUM(JobType)
   enum class Outcome { Completed, Cancelled, Superseded };
   Q_ENUM(Outcome)
@@ -47,6 +48,9 @@ class EngineBridge : public QObject {
   // runs, so a slider move costs no reloading.
   quint64 generate(const GenerationSettings& settings, const QList<ConceptUse>& concepts, bool globalLocking,
                    bool cancelRunning = false);
+  // Teaches the loaded model the draft's concept; when it completes, the concept file is at
+  // conceptPath and a thumbnail PNG at thumbnailPath (both written atomically).
+  quint64 train(const ConceptDraft& draft, const QString& conceptPath, const QString& thumbnailPath);
   void cancel(quint64 job);
   void cancelAll();
 
@@ -56,7 +60,8 @@ class EngineBridge : public QObject {
   void jobStarted(quint64 job, perfusion::ui::EngineBridge::JobType type);
   // loss is NaN for jobs without one (generation).
   void progress(quint64 job, qint64 step, qint64 total, double etaSeconds, double loss);
-  void preview(quint64 job, const QImage& image);
+  // A training sample, drawn after `step` optimizer steps.
+  void preview(quint64 job, qint64 step, const QImage& image);
   void resultsReady(quint64 job, const QList<perfusion::ui::GeneratedImage>& images);
   void modelLoaded(quint64 job, const perfusion::ui::LoadedModel& model);
   void jobFinished(quint64 job, perfusion::ui::EngineBridge::Outcome outcome);

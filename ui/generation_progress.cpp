@@ -12,13 +12,11 @@
 namespace perfusion {
 namespace ui {
 
-namespace {
-QString formatDuration(double seconds) {
+QString GenerationProgress::formatDuration(double seconds) {
   const int s = static_cast<int>(std::ceil(seconds));
   if (s < 60) return GenerationProgress::tr("%n s", nullptr, s);
   return GenerationProgress::tr("%1 min %2 s").arg(s / 60).arg(s % 60);
 }
-}  // namespace
 
 GenerationProgress::GenerationProgress(QAction* cancelAction, QWidget* parent)
     : QWidget(parent), bar_(new QProgressBar(this)), label_(new QLabel(this)) {

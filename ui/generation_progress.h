@@ -19,6 +19,8 @@ class GenerationProgress : public QWidget {
   void showBusy(const QString& text);
   void showStep(qint64 step, qint64 total, double etaSeconds);
   void showIdle(const QString& text);
+  // "42 s", "3 min 5 s" (time left).
+  static QString formatDuration(double seconds);
 
  private:
   QProgressBar* bar_;

@@ -1,6 +1,7 @@
 #include "ui/main_window.h"
 
 #include "ui/app_settings.h"
+#include "ui/concept_editor.h"
 #include "ui/concept_library_model.h"
 #include "ui/concept_library_panel.h"
 #include "ui/generation_progress.h"
@@ -9,6 +10,8 @@
 #include "ui/result_panel.h"
 #include "ui/results_model.h"
 #include "ui/settings_dialog.h"
+#include "ui/sweep_strip.h"
+#include "ui/training_panel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -34,6 +37,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace perfusion {
@@ -41,11 +45,21 @@ namespace ui {
 
 namespace {
 
-QString firstPngPath(const QMimeData* mime) {
-  if (!mime || !mime->hasUrls()) return {};
+QStringList localPaths(const QMimeData* mime) {
+  QStringList paths;
+  if (!mime || !mime->hasUrls()) return paths;
   for (const QUrl& url : mime->urls())
-    if (url.isLocalFile() && url.toLocalFile().endsWith(QLatin1String(".png"), Qt::CaseInsensitive)) return url.toLocalFile();
-  return {};
+    if (url.isLocalFile()) paths.append(url.toLocalFile());
+  return paths;
+}
+
+bool isConceptFile(const QString& path) { return path.endsWith(QLatin1String(".safetensors"), Qt::CaseInsensitive); }
+
+// A PNG this app saved (its settings can be restored), as opposed to a photo.
+bool isGeneratedPng(const QString& path) {
+  if (!path.endsWith(QLatin1String(".png"), Qt::CaseInsensitive)) return false;
+  QString ignored;
+  return openGeneratedPng(path, &ignored).has_value();
 }
 
 QLabel* sectionTitle(const QString& text, QWidget* parent) {
@@ -68,6 +82,7 @@ MainWindow::MainWindow(QWidget* parent)
   createMenus();
   setCentralWidget(createCentralArea());
   addDockWidget(Qt::LeftDockWidgetArea, createConceptDock());
+  addDockWidget(Qt::RightDockWidgetArea, createTrainingDock());
   createStatusBar();
   connectBridge();
 
@@ -86,6 +101,13 @@ void MainWindow::createActions() {
   generateAction_->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
   generateAction_->setToolTip(tr("Generate images from the prompt (Ctrl+Return)"));
   connect(generateAction_, &QAction::triggered, this, [this] { generate(); });
+
+  sweepAction_ = new QAction(tr("S&weep"), this);
+  sweepAction_->setObjectName("sweepAction");
+  sweepAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Return));
+  sweepAction_->setToolTip(tr("Generate one seed at five fidelity ↔ alignment positions and show them side by side "
+                              "(Ctrl+Shift+Return)"));
+  connect(sweepAction_, &QAction::triggered, this, [this] { sweep(); });
 
   cancelAction_ = new QAction(tr("Cancel"), this);
   cancelAction_->setObjectName("cancelAction");
@@ -129,7 +151,7 @@ void MainWindow::createActions() {
   connect(aboutAction_, &QAction::triggered, this, &MainWindow::showAbout);
 
   // Window-wide shortcuts must work whichever child has the focus.
-  addActions({generateAction_, cancelAction_});
+  addActions({generateAction_, sweepAction_, cancelAction_});
 }
 
 void MainWindow::createMenus() {
@@ -143,6 +165,7 @@ void MainWindow::createMenus() {
 
   QMenu* image = menuBar()->addMenu(tr("&Image"));
   image->addAction(generateAction_);
+  image->addAction(sweepAction_);
   image->addAction(cancelAction_);
   image->addSeparator();
   image->addAction(copyAction_);
@@ -160,7 +183,9 @@ QWidget* MainWindow::createCentralArea() {
   composerLayout->setContentsMargins(12, 12, 12, 12);
   composerLayout->setSpacing(8);
   composer_ = new PromptComposer(composerColumn);
-  connect(composer_, &PromptComposer::conceptBetaChanged, this, &MainWindow::regenerateWithBeta);
+  connect(composer_, &PromptComposer::conceptBetaChanged, this, &MainWindow::regenerateWithNewBetas);
+  connect(composer_, &PromptComposer::conceptBetaOfTokenChanged, this, &MainWindow::regenerateWithNewBetas);
+  connect(composer_, &PromptComposer::promptChanged, this, &MainWindow::updatePromptConcepts);
   composerLayout->addWidget(composer_);
   generateButton_ = new QPushButton(composerColumn);
   generateButton_->setObjectName("generateButton");
@@ -169,8 +194,17 @@ QWidget* MainWindow::createCentralArea() {
   generateButton_->setDefault(true);
   generateButton_->setMinimumHeight(36);
   connect(generateButton_, &QPushButton::clicked, generateAction_, &QAction::trigger);
+  sweepButton_ = new QPushButton(composerColumn);
+  sweepButton_->setObjectName("sweepButton");
+  sweepButton_->setText(tr("Sweep"));
+  sweepButton_->setToolTip(sweepAction_->toolTip());
+  sweepButton_->setMinimumHeight(36);
+  connect(sweepButton_, &QPushButton::clicked, sweepAction_, &QAction::trigger);
+  auto* runButtons = new QHBoxLayout;
+  runButtons->addWidget(generateButton_, 3);
+  runButtons->addWidget(sweepButton_, 1);
   composerLayout->addSpacing(4);
-  composerLayout->addWidget(generateButton_);
+  composerLayout->addLayout(runButtons);
   progress_ = new GenerationProgress(cancelAction_, composerColumn);
   composerLayout->addWidget(progress_);
   composerLayout->addStretch(1);
@@ -201,6 +235,11 @@ QWidget* MainWindow::createCentralArea() {
   historyLayout->setContentsMargins(0, 6, 0, 0);
   historyLayout->addWidget(sectionTitle(tr("History"), historyBox));
   historyLayout->addWidget(gallery_);
+
+  sweepStrip_ = new SweepStrip(historyBox);
+  sweepStrip_->hide();  // until the first sweep
+  connect(sweepStrip_, &SweepStrip::imageClicked, this, &MainWindow::showSweepImage);
+  historyLayout->insertWidget(0, sweepStrip_);
 
   auto* resultsSplitter = new QSplitter(Qt::Vertical, this);
   resultsSplitter->addWidget(resultPanel_);
@@ -260,8 +299,25 @@ QDockWidget* MainWindow::createConceptDock() {
   dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
   libraryPanel_ = new ConceptLibraryPanel(library_, dock);
   connect(libraryPanel_, &ConceptLibraryPanel::insertTokenRequested, composer_, &PromptComposer::insertToken);
+  connect(libraryPanel_, &ConceptLibraryPanel::photosDropped, this, &MainWindow::newConceptFromFiles);
+  connect(libraryPanel_, &ConceptLibraryPanel::conceptRemoved, this, &MainWindow::offerUndoDelete);
+  // Completion, highlighting and the per-concept sliders follow the library and its status.
+  connect(library_, &QAbstractItemModel::modelReset, this, &MainWindow::updatePromptConcepts);
+  connect(library_, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updatePromptConcepts);
+  connect(library_, &QAbstractItemModel::dataChanged, this, &MainWindow::updatePromptConcepts);
+  updatePromptConcepts();
   dock->setWidget(libraryPanel_);
   return dock;
+}
+
+QDockWidget* MainWindow::createTrainingDock() {
+  trainingDock_ = new QDockWidget(tr("Training"), this);
+  trainingDock_->setObjectName("trainingDock");
+  trainingPanel_ = new TrainingPanel(trainingDock_);
+  connect(trainingPanel_, &TrainingPanel::cancelRequested, this, &MainWindow::cancelTraining);
+  trainingDock_->setWidget(trainingPanel_);
+  trainingDock_->hide();  // until the first training
+  return trainingDock_;
 }
 
 void MainWindow::createStatusBar() {
@@ -271,6 +327,19 @@ void MainWindow::createStatusBar() {
   modelLabel_->setObjectName("modelLabel");
   memoryLabel_ = new QLabel(this);
   memoryLabel_->setObjectName("memoryLabel");
+  undoDeleteAction_ = new QAction(tr("Undo Delete"), this);
+  undoDeleteAction_->setObjectName("undoDeleteAction");
+  connect(undoDeleteAction_, &QAction::triggered, this, &MainWindow::undoDelete);
+  // Shown for a while after a delete.
+  undoDeleteButton_ = new QToolButton(this);
+  undoDeleteButton_->setObjectName("undoDeleteButton");
+  undoDeleteButton_->setDefaultAction(undoDeleteAction_);
+  statusBar()->addPermanentWidget(undoDeleteButton_);
+  undoDeleteButton_->hide();
+  undoDeleteTimer_ = new QTimer(this);
+  undoDeleteTimer_->setSingleShot(true);
+  undoDeleteTimer_->setInterval(30000);
+  connect(undoDeleteTimer_, &QTimer::timeout, undoDeleteButton_, &QWidget::hide);
   statusBar()->addPermanentWidget(modelLabel_);
   statusBar()->addPermanentWidget(deviceLabel_);
   statusBar()->addPermanentWidget(memoryLabel_);
@@ -281,16 +350,41 @@ void MainWindow::createStatusBar() {
   updateMemoryUsage();
 }
 
+void MainWindow::offerUndoDelete(const QString& token) {
+  statusBar()->showMessage(tr("Deleted %1.").arg(token), undoDeleteTimer_->interval());
+  undoDeleteAction_->setText(tr("Undo Delete of %1").arg(token));
+  undoDeleteButton_->show();
+  undoDeleteTimer_->start();
+}
+
+void MainWindow::undoDelete() {
+  undoDeleteButton_->hide();
+  undoDeleteTimer_->stop();
+  const QString token = library_->lastRemovedToken();
+  QString error;
+  if (!library_->undoRemove(&error)) {
+    statusBar()->showMessage(error, 10000);
+    return;
+  }
+  libraryPanel_->selectRow(library_->rowOfToken(token));
+  statusBar()->showMessage(tr("%1 is back in the library.").arg(token), 5000);
+}
+
 void MainWindow::connectBridge() {
   connect(bridge_, &EngineBridge::jobStarted, this, [this](quint64 job, EngineBridge::JobType type) {
     if (type == EngineBridge::JobType::Generate && activeGenerations_.contains(job)) progress_->showBusy(tr("Encoding the prompt…"));
   });
-  connect(bridge_, &EngineBridge::progress, this, [this](quint64 job, qint64 step, qint64 total, double eta, double) {
+  connect(bridge_, &EngineBridge::progress, this, [this](quint64 job, qint64 step, qint64 total, double eta, double loss) {
     if (activeGenerations_.contains(job)) progress_->showStep(step, total, eta);
+    if (job == trainJob_) trainingPanel_->showProgress(step, total, eta, loss);
   });
-  connect(bridge_, &EngineBridge::resultsReady, this, [this](quint64, const QList<GeneratedImage>& images) {
+  connect(bridge_, &EngineBridge::preview, this, [this](quint64 job, qint64 step, const QImage& image) {
+    if (job == trainJob_) trainingPanel_->addPreview(step, image);
+  });
+  connect(bridge_, &EngineBridge::resultsReady, this, [this](quint64 job, const QList<GeneratedImage>& images) {
     results_->prepend(images);
     gallery_->setCurrentIndex(results_->index(0));
+    if (sweep_ && job == sweep_->job && !images.isEmpty()) sweepStrip_->setImage(sweep_->position(), images.constFirst());
   });
   connect(bridge_, &EngineBridge::modelLoaded, this, [this](quint64 job, const LoadedModel& model) {
     if (job != loadJob_) return;
@@ -300,7 +394,27 @@ void MainWindow::connectBridge() {
     setModelState(ModelState::Ready);
   });
   connect(bridge_, &EngineBridge::jobFinished, this, [this](quint64 job, EngineBridge::Outcome outcome) {
+    if (job != 0 && job == trainJob_) {
+      if (outcome == EngineBridge::Outcome::Completed)
+        endTraining(tr("%1 is ready and in the concept library.").arg(trainingToken_), true);
+      else
+        endTraining(tr("Training of %1 cancelled; nothing was added to the library.").arg(trainingToken_), false);
+      return;
+    }
     if (!activeGenerations_.contains(job)) return;
+    if (sweep_ && job == sweep_->job && outcome == EngineBridge::Outcome::Completed) {
+      // The next position, or the end of the sweep.
+      sweep_->advance();
+      if (!sweep_->isDone()) {
+        activeGenerations_.remove(job);
+        submitSweepPosition();
+        return;
+      }
+      sweep_.reset();
+      endGeneration(job, tr("Sweep done."), true);
+      return;
+    }
+    if (sweep_ && job == sweep_->job) sweep_.reset();
     if (outcome == EngineBridge::Outcome::Completed)
       endGeneration(job, tr("Done."), true);
     else if (outcome == EngineBridge::Outcome::Cancelled)
@@ -309,11 +423,14 @@ void MainWindow::connectBridge() {
       activeGenerations_.remove(job);  // replaced by a newer request, which is still active
   });
   connect(bridge_, &EngineBridge::jobFailed, this, [this](quint64 job, const QString& message) {
-    if (job == loadJob_) {
+    if (job != 0 && job == trainJob_) {
+      endTraining(tr("Training of %1 failed: %2").arg(trainingToken_, message), false);
+    } else if (job == loadJob_) {
       loadedModel_.reset();
       library_->setModelFingerprint(QString());
       setModelState(ModelState::Failed, message);
     } else if (activeGenerations_.contains(job)) {
+      if (sweep_ && job == sweep_->job) sweep_.reset();
       endGeneration(job, tr("Generation failed: %1").arg(message), false);
     }
   });
@@ -371,6 +488,8 @@ void MainWindow::updateActions() {
   const bool ready = modelState_ == ModelState::Ready;
   generateAction_->setEnabled(ready);
   generateButton_->setEnabled(ready);
+  sweepAction_->setEnabled(ready);
+  sweepButton_->setEnabled(ready);
   cancelAction_->setEnabled(isGenerating());
   const bool hasImage = resultPanel_->current().has_value();
   for (QAction* action : {saveAction_, copyAction_, reuseSeedAction_, reuseSettingsAction_}) action->setEnabled(hasImage);
@@ -387,26 +506,75 @@ void MainWindow::updateMemoryUsage() {
 
 bool MainWindow::generate() { return startGeneration(false); }
 
+bool MainWindow::checkPromptConcepts() {
+  const QStringList unusable = library_->unusableTokensIn(composer_->settings().prompt);
+  if (unusable.isEmpty()) return true;
+  progress_->showIdle(tr("%1 was made for another base model and cannot be applied to this one.")
+                          .arg(unusable.join(QStringLiteral(", "))));
+  return false;
+}
+
+QList<ConceptUse> MainWindow::conceptsFor(const GenerationSettings& settings) const {
+  QList<ConceptUse> concepts = library_->conceptsIn(settings.prompt, settings.conceptBeta);
+  for (ConceptUse& use : concepts) use.beta = settings.betaFor(use.token);
+  return concepts;
+}
+
 bool MainWindow::startGeneration(bool replaceRunning) {
-  if (modelState_ != ModelState::Ready) return false;
-  const QString prompt = composer_->settings().prompt;
-  const QStringList unusable = library_->unusableTokensIn(prompt);
-  if (!unusable.isEmpty()) {
-    progress_->showIdle(tr("%1 was made for another base model and cannot be applied to this one.")
-                            .arg(unusable.join(QStringLiteral(", "))));
-    return false;
-  }
+  if (modelState_ != ModelState::Ready || !checkPromptConcepts()) return false;
+  sweep_.reset();  // latest wins: a sweep's remaining positions give way to this run
   const GenerationSettings settings = composer_->settingsForRun();
-  const QList<ConceptUse> concepts = library_->conceptsIn(settings.prompt, settings.conceptBeta);
+  const QList<ConceptUse> concepts = conceptsFor(settings);
   lastRunSeed_ = settings.seed;
-  activeGenerations_.insert(bridge_->generate(settings, concepts, false, replaceRunning));
+  activeGenerations_.insert(bridge_->generate(settings, concepts, settings.globalLocking, replaceRunning));
   emit generationRequested(settings, concepts);
   if (activeGenerations_.size() == 1) progress_->showBusy(tr("Starting…"));
   updateActions();
   return true;
 }
 
+bool MainWindow::sweep() {
+  if (modelState_ != ModelState::Ready || !checkPromptConcepts()) return false;
+  const GenerationSettings settings = composer_->settingsForRun();
+  const QList<ConceptUse> concepts = conceptsFor(settings);
+  if (concepts.isEmpty()) {
+    progress_->showIdle(tr("A sweep moves the concepts' fidelity ↔ alignment slider: put a concept token from the "
+                           "library into the prompt first."));
+    return false;
+  }
+  lastRunSeed_ = settings.seed;
+  sweep_.emplace(settings, concepts, BetaSweep::defaultBetas());
+  sweepStrip_->start(sweep_->betas(), sweep_->seed());
+  sweepStrip_->show();
+  submitSweepPosition();
+  if (activeGenerations_.size() == 1) progress_->showBusy(tr("Starting…"));
+  updateActions();
+  return true;
+}
+
+void MainWindow::submitSweepPosition() {
+  const GenerationSettings settings = sweep_->settings();
+  const QList<ConceptUse> concepts = sweep_->concepts();
+  // Like Generate, the first position lets a running generation finish; later ones follow
+  // their predecessor, which has just finished.
+  sweep_->job = bridge_->generate(settings, concepts, settings.globalLocking, false);
+  activeGenerations_.insert(sweep_->job);
+  emit generationRequested(settings, concepts);
+  progress_->showBusy(tr("Sweep: β %1 (%2 of %3)…")
+                          .arg(QLocale().toString(sweep_->betas().at(sweep_->position()), 'f', 2))
+                          .arg(sweep_->position() + 1)
+                          .arg(sweep_->positionCount()));
+}
+
+void MainWindow::showSweepImage(const GeneratedImage& image) {
+  gallery_->clearSelection();
+  gallery_->setCurrentIndex(QModelIndex());
+  resultPanel_->showImage(image);
+  updateActions();
+}
+
 void MainWindow::cancelGeneration() {
+  sweep_.reset();  // no further positions, even if the running one completes first
   for (quint64 job : activeGenerations_) bridge_->cancel(job);
 }
 
@@ -417,14 +585,75 @@ void MainWindow::endGeneration(quint64 job, const QString& message, bool complet
   emit generationEnded(completed);
 }
 
-void MainWindow::regenerateWithBeta(double beta) {
+void MainWindow::regenerateWithNewBetas() {
   // Nothing to compare with before the first run, and nothing changes without concepts in the
-  // prompt; the composer already holds the new beta.
+  // prompt; the composer already holds the new betas.
   if (!lastRunSeed_ || modelState_ != ModelState::Ready) return;
-  if (library_->conceptsIn(composer_->settings().prompt, beta).isEmpty()) return;
+  if (conceptsFor(composer_->settings()).isEmpty()) return;
   composer_->lockSeed(*lastRunSeed_);
   // Slider moves come in a row: only the newest position is worth finishing.
   startGeneration(true);
+}
+
+void MainWindow::updatePromptConcepts() {
+  composer_->setLibraryTokens(library_->tokens());
+  QStringList inPrompt;
+  for (const ConceptUse& use : library_->conceptsIn(composer_->settings().prompt, 0)) inPrompt.append(use.token);
+  composer_->setPromptConcepts(inPrompt);
+}
+
+ConceptEditor* MainWindow::conceptEditor() const { return conceptEditor_.data(); }
+
+ConceptEditor* MainWindow::newConceptFromFiles(const QStringList& paths) {
+  if (!conceptEditor_) {
+    conceptEditor_ = new ConceptEditor(library_->tokens(), this);
+    conceptEditor_->setAttribute(Qt::WA_DeleteOnClose);
+    connect(conceptEditor_, &ConceptEditor::trainRequested, this, &MainWindow::startTraining);
+  }
+  conceptEditor_->addFiles(paths);
+  conceptEditor_->show();
+  conceptEditor_->raise();
+  conceptEditor_->activateWindow();
+  return conceptEditor_;
+}
+
+bool MainWindow::startTraining(const ConceptDraft& draft) {
+  if (modelState_ != ModelState::Ready) {
+    statusBar()->showMessage(tr("Training needs a loaded base model."), 8000);
+    return false;
+  }
+  if (isTraining()) {
+    statusBar()->showMessage(tr("A concept is already training; wait for it or cancel it first."), 8000);
+    return false;
+  }
+  if (!QDir().mkpath(library_->folder())) {
+    statusBar()->showMessage(tr("Cannot create the library folder %1.").arg(QDir::toNativeSeparators(library_->folder())), 8000);
+    return false;
+  }
+  const QString conceptPath = library_->conceptPathFor(draft.token);
+  trainJob_ = bridge_->train(draft, conceptPath, ConceptLibraryModel::thumbnailPathFor(conceptPath));
+  trainingToken_ = draft.token;
+  trainingPanel_->start(trainJob_, draft);
+  trainingDock_->show();
+  trainingDock_->raise();
+  statusBar()->showMessage(tr("Training %1…").arg(draft.token), 5000);
+  return true;
+}
+
+void MainWindow::cancelTraining() {
+  if (isTraining()) bridge_->cancel(trainJob_);
+}
+
+void MainWindow::endTraining(const QString& message, bool completed) {
+  trainJob_ = 0;
+  trainingPanel_->finish(message);
+  if (completed) {
+    library_->reload();
+    const int row = library_->rowOfToken(trainingToken_);
+    if (row >= 0) libraryPanel_->selectRow(row);
+  }
+  statusBar()->showMessage(message, 10000);
+  emit trainingEnded(completed);
 }
 
 void MainWindow::showSelectedResult() {
@@ -515,14 +744,23 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-  if (!firstPngPath(event->mimeData()).isEmpty()) event->acceptProposedAction();
+  if (!localPaths(event->mimeData()).isEmpty()) event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
-  const QString path = firstPngPath(event->mimeData());
-  if (path.isEmpty()) return;
+  const QStringList paths = localPaths(event->mimeData());
+  if (paths.isEmpty()) return;
   event->acceptProposedAction();
-  openImage(path);
+  // One PNG this app saved restores its settings; concept files are imported; anything else
+  // is taken as photos for a new concept (the editor names what it cannot read).
+  if (paths.size() == 1 && isGeneratedPng(paths.constFirst())) {
+    openImage(paths.constFirst());
+    return;
+  }
+  QStringList concepts, photos;
+  for (const QString& path : paths) (isConceptFile(path) ? concepts : photos).append(path);
+  if (!concepts.isEmpty()) libraryPanel_->importFiles(concepts);
+  if (!photos.isEmpty()) newConceptFromFiles(photos);
 }
 
 }  // namespace ui

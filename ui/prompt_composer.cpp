@@ -1,5 +1,8 @@
 #include "ui/prompt_composer.h"
 
+#include "ui/concept_beta_sliders.h"
+#include "ui/prompt_edit.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -23,8 +26,9 @@ namespace ui {
 
 namespace {
 
-QPlainTextEdit* makePromptEdit(const QString& placeholder, int lines, QWidget* parent) {
-  auto* edit = new QPlainTextEdit(parent);
+template <typename Edit = QPlainTextEdit>
+Edit* makePromptEdit(const QString& placeholder, int lines, QWidget* parent) {
+  auto* edit = new Edit(parent);
   edit->setPlaceholderText(placeholder);
   edit->setTabChangesFocus(true);
   edit->setFixedHeight(edit->fontMetrics().lineSpacing() * lines + 14);
@@ -50,12 +54,14 @@ double betaAt(int position) { return position / 100.0; }
 
 PromptComposer::PromptComposer(QWidget* parent)
     : QWidget(parent),
-      prompt_(makePromptEdit(tr("Describe the image, e.g. a photo of a cat sitting on a chair in the snow"), 4, this)),
+      prompt_(makePromptEdit<PromptEdit>(tr("Describe the image, e.g. a photo of a cat sitting on a chair in the snow"), 4, this)),
       negativePrompt_(makePromptEdit(tr("What to avoid (optional)"), 2, this)),
       sampler_(new QComboBox(this)), karras_(new QCheckBox(tr("Karras sigmas"), this)), steps_(new QSpinBox(this)),
       guidance_(new QDoubleSpinBox(this)), seed_(new QLineEdit(this)), randomSeed_(new QCheckBox(tr("Random"), this)),
       width_(makeSideSpinBox(this)), height_(makeSideSpinBox(this)), batch_(new QSpinBox(this)),
-      fidelity_(new QSlider(Qt::Horizontal, this)) {
+      fidelity_(new QSlider(Qt::Horizontal, this)),
+      conceptSliders_(new ConceptBetaSliders(kFidelityBeta, kAlignmentBeta, this)),
+      globalLocking_(new QCheckBox(tr("Lock keys to supercategories (global locking)"), this)) {
   prompt_->setObjectName("prompt");
   negativePrompt_->setObjectName("negativePrompt");
   sampler_->setObjectName("sampler");
@@ -67,6 +73,9 @@ PromptComposer::PromptComposer(QWidget* parent)
   height_->setObjectName("height");
   batch_->setObjectName("batch");
   fidelity_->setObjectName("fidelitySlider");
+  globalLocking_->setObjectName("globalLocking");
+  prompt_->setToolTip(tr("Type < to choose a concept from the library. Known concept tokens are shown in blue, "
+                         "unknown ones in red."));
 
   // Sampler names as SD tools show them; not translated.
   sampler_->addItem(QStringLiteral("Euler a"), QStringLiteral("euler_a"));
@@ -99,10 +108,17 @@ PromptComposer::PromptComposer(QWidget* parent)
                            "their photos, towards Alignment the image follows the rest of the prompt more. "
                            "Releasing the slider regenerates with the same seed."));
   // Dragging regenerates once, on release; keyboard steps have no release, so each counts.
+  // The per-concept sliders follow the global one as it moves.
   connect(fidelity_, &QSlider::sliderReleased, this, [this] { emit conceptBetaChanged(betaAt(fidelity_->value())); });
   connect(fidelity_, &QSlider::valueChanged, this, [this](int value) {
+    conceptSliders_->setAllBetas(betaAt(value));
     if (!fidelity_->isSliderDown()) emit conceptBetaChanged(betaAt(value));
   });
+  connect(conceptSliders_, &ConceptBetaSliders::betaChanged, this, &PromptComposer::conceptBetaOfTokenChanged);
+  globalLocking_->setToolTip(tr("Global locking: the attention keys of the whole prompt are computed as if each concept "
+                                "token were its supercategory word, and only the values carry the concept. The layout "
+                                "follows what the base model draws for the supercategory, often at some cost in "
+                                "likeness. Off (the default), each concept's keys are locked by its own edit."));
   auto* fidelityRow = new QHBoxLayout;
   fidelityRow->addWidget(new QLabel(tr("Fidelity"), this));
   fidelityRow->addWidget(fidelity_, 1);
@@ -128,6 +144,8 @@ PromptComposer::PromptComposer(QWidget* parent)
   form->addRow(tr("Size"), sizeRow);
   form->addRow(tr("Batch"), batch_);
   form->addRow(tr("Concepts"), fidelityRow);
+  form->addRow(QString(), conceptSliders_);
+  form->addRow(globalLocking_);
 
   auto* promptLabel = new QLabel(tr("&Prompt"), this);
   promptLabel->setBuddy(prompt_);
@@ -163,6 +181,8 @@ GenerationSettings PromptComposer::settings() const {
   s.height = normalisedSide(height_->value());
   s.batch = batch_->value();
   s.conceptBeta = betaAt(fidelity_->value());
+  s.conceptBetas = conceptSliders_->betas();
+  s.globalLocking = globalLocking_->isChecked();
   return s;
 }
 
@@ -188,6 +208,8 @@ void PromptComposer::setSettings(const GenerationSettings& s) {
     const QSignalBlocker blocker(fidelity_);
     fidelity_->setValue(sliderPosition(s.conceptBeta));
   }
+  conceptSliders_->setBetas(s.conceptBetas, s.conceptBeta);
+  globalLocking_->setChecked(s.globalLocking);
   lockSeed(s.seed);
 }
 
@@ -207,6 +229,14 @@ void PromptComposer::insertToken(const QString& token) {
   prompt_->setTextCursor(cursor);
   prompt_->setFocus();
 }
+
+void PromptComposer::setLibraryTokens(const QStringList& tokens) { prompt_->setConceptTokens(tokens); }
+
+QCompleter* PromptComposer::tokenCompleter() const { return prompt_->completer(); }
+
+void PromptComposer::setPromptConcepts(const QStringList& tokens) { conceptSliders_->setTokens(tokens); }
+
+QSlider* PromptComposer::conceptSlider(const QString& token) const { return conceptSliders_->slider(token); }
 
 bool PromptComposer::isSeedRandom() const { return randomSeed_->isChecked(); }
 

@@ -1,5 +1,6 @@
 #pragma once
-// The prompt composer: prompt, negative prompt and the sampling settings of the next run.
+// The prompt composer: prompt, negative prompt, the sampling settings of the next run and the
+// concepts' fidelity <-> alignment sliders (one for all, and one per concept with two or more).
 #include "ui/generation_settings.h"
 
 #include <QWidget>
@@ -11,9 +12,13 @@ class QLineEdit;
 class QPlainTextEdit;
 class QSlider;
 class QSpinBox;
+class QCompleter;
 
 namespace perfusion {
 namespace ui {
+
+class ConceptBetaSliders;
+class PromptEdit;
 
 class PromptComposer : public QWidget {
   Q_OBJECT
@@ -34,6 +39,14 @@ class PromptComposer : public QWidget {
   // Puts a concept token into the prompt at the cursor, with spaces around it where needed.
   void insertToken(const QString& token);
   QSlider* fidelitySlider() const { return fidelity_; }
+  // The library's tokens, offered when `<` is typed and highlighted in the prompt.
+  void setLibraryTokens(const QStringList& tokens);
+  QCompleter* tokenCompleter() const;
+  // The usable concepts in the prompt: with two or more, each gets a slider of its own.
+  void setPromptConcepts(const QStringList& tokens);
+  // A concept's own slider (null when it has none).
+  QSlider* conceptSlider(const QString& token) const;
+  QCheckBox* globalLockingCheckBox() const { return globalLocking_; }
 
   // Range of the fidelity <-> alignment slider: the concepts' gate bias beta.
   static constexpr double kFidelityBeta = 0.4;
@@ -43,9 +56,11 @@ class PromptComposer : public QWidget {
   void promptChanged();
   // The fidelity <-> alignment slider settled on a new beta (released, or moved by keyboard).
   void conceptBetaChanged(double beta);
+  // One concept's own slider settled on a new beta.
+  void conceptBetaOfTokenChanged(const QString& token, double beta);
 
  private:
-  QPlainTextEdit* prompt_;
+  PromptEdit* prompt_;
   QPlainTextEdit* negativePrompt_;
   QComboBox* sampler_;
   QCheckBox* karras_;
@@ -57,6 +72,8 @@ class PromptComposer : public QWidget {
   QSpinBox* height_;
   QSpinBox* batch_;
   QSlider* fidelity_;
+  ConceptBetaSliders* conceptSliders_;
+  QCheckBox* globalLocking_;
 };
 
 }  // namespace ui

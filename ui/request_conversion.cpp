@@ -65,8 +65,12 @@ GeneratedImage fromRecord(const pipeline::GenerationRecord& record) {
   for (const auto& c : record.concepts)
     image.concepts.append({QString::fromStdString(c.file), QString::fromStdString(c.token), c.beta, c.tau});
   image.globalLocking = record.global_locking;
-  // One slider for all concepts: the first concept's beta is where it stood.
+  image.settings.globalLocking = record.global_locking;
+  // The global slider stood where the first concept's beta is; with two or more concepts,
+  // each one's own slider at its beta.
   if (!record.concepts.empty()) image.settings.conceptBeta = record.concepts.front().beta;
+  if (record.concepts.size() >= 2)
+    for (const auto& c : record.concepts) image.settings.conceptBetas.insert(QString::fromStdString(c.token), c.beta);
   return image;
 }
 

@@ -45,7 +45,11 @@ SettingsDialog::SettingsDialog(QWidget* parent)
       precision_(new QComboBox(this)), outputFolder_(new QLineEdit(this)), language_(new QComboBox(this)) {
   setWindowTitle(tr("Settings"));
   modelPath_->setObjectName("modelPath");
-  modelPath_->setPlaceholderText(tr("Stable Diffusion 1.x: .safetensors file or diffusers folder"));
+  // Empty means the demo model shipped with the app, where this installation has it.
+  modelPath_->setPlaceholderText(AppSettings::demoModelPath().isEmpty()
+                                     ? tr("Stable Diffusion 1.x: .safetensors file or diffusers folder")
+                                     : tr("Empty: the bundled demo model. Or an SD 1.x .safetensors file or diffusers folder"));
+  modelPath_->setClearButtonEnabled(true);
   tokenizerPath_->setObjectName("tokenizerPath");
   tokenizerPath_->setPlaceholderText(tr("Only for single-file checkpoints"));
 

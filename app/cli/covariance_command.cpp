@@ -2,6 +2,7 @@
 // Perfusion edit measures distances with) from the built-in captions or a caption file,
 // caches it for the model, and reports its conditioning.
 #include "app/cli/arguments.h"
+#include "app/cli/model_argument.h"
 #include "app/cli/commands.h"
 
 #include "core/common/atomic_file.h"
@@ -22,7 +23,7 @@ constexpr size_t kMaxCaptions = 1000000;
 constexpr size_t kMaxCaptionBytes = 4096;
 
 const std::vector<OptionSpec> kCovarianceOptions{
-    {"model", true, false, "diffusers folder or single-file SD 1.x .safetensors (required)"},
+    {"model", true, false, kModelOptionHelp},
     {"tokenizer", true, false, "tokenizer folder or bpe_simple_vocab_16e6.txt.gz (single-file checkpoints)"},
     {"captions", true, false, "a UTF-8 text file, one caption per line (default: the built-in caption set)"},
     {"cache-dir", true, false, "where the covariance is cached (default ~/.cache/perfusion-studio)"},
@@ -53,14 +54,14 @@ std::vector<std::string> read_captions(const std::string& path) {
 int run_covariance(const std::vector<std::string>& argv) {
   const auto args = Arguments::parse(argv, kCovarianceOptions);
   if (args.has("help")) {
-    std::cout << usage_text("covariance", "--model PATH [--captions FILE] [--cache-dir DIR]", kCovarianceOptions);
+    std::cout << usage_text("covariance", "[--model PATH] [--captions FILE] [--cache-dir DIR]", kCovarianceOptions);
     return 0;
   }
   if (!args.positional().empty()) throw Error("unexpected argument '" + args.positional().front() + "'");
   std::vector<std::string> captions;
   if (args.has("captions")) captions = read_captions(args.value("captions"));
   pipeline::ModelOptions options;
-  options.model_path = args.required("model");
+  options.model_path = model_path(args);
   options.tokenizer_path = args.value("tokenizer");
   options.device = args.value("device", "auto");
   options.precision = "fp32";

@@ -35,7 +35,7 @@ int run_generate(const std::vector<std::string>& argv) {
   const auto specs = generate_options();
   const auto args = Arguments::parse(argv, specs);
   if (args.has("help")) {
-    std::cout << usage_text("generate", "--model PATH --prompt TEXT --out FILE.png [options]", specs);
+    std::cout << usage_text("generate", "[--model PATH] --prompt TEXT --out FILE.png [options]", specs);
     return 0;
   }
   auto setup = parse_generation_setup(args);

@@ -1,5 +1,7 @@
 #include "app/cli/generation_options.h"
 
+#include "app/cli/model_argument.h"
+
 #include "core/common/error.h"
 #include "core/perfusion/concept_file.h"
 #include "core/perfusion/covariance.h"
@@ -48,7 +50,7 @@ std::vector<double> parse_number_list(const std::string& text, const std::string
 
 std::vector<OptionSpec> generation_option_specs() {
   return {
-      {"model", true, false, "diffusers folder or single-file SD 1.x .safetensors (required)"},
+      {"model", true, false, kModelOptionHelp},
       {"prompt", true, false, "what to draw (required); concept tokens such as <tom> may appear anywhere"},
       {"negative", true, false, "negative prompt (default empty)"},
       {"seed", true, false, "random seed (default 0)"},
@@ -74,7 +76,7 @@ std::vector<OptionSpec> generation_option_specs() {
 GenerationSetup parse_generation_setup(const Arguments& args) {
   if (!args.positional().empty()) throw Error("unexpected argument '" + args.positional().front() + "'");
   GenerationSetup setup;
-  setup.model_options.model_path = args.required("model");
+  setup.model_options.model_path = model_path(args);
   setup.model_options.tokenizer_path = args.value("tokenizer");
   setup.model_options.device = args.value("device", "auto");
   setup.model_options.precision = args.value("precision", "auto");

@@ -45,7 +45,7 @@ int run_sweep(const std::vector<std::string>& argv) {
   const auto specs = sweep_options();
   const auto args = Arguments::parse(argv, specs);
   if (args.has("help")) {
-    std::cout << usage_text("sweep", "--model PATH --prompt TEXT --concept FILE [--concept FILE ...] --betas LIST --out FILE.png", specs);
+    std::cout << usage_text("sweep", "[--model PATH] --prompt TEXT --concept FILE [--concept FILE ...] --betas LIST --out FILE.png", specs);
     return 0;
   }
   auto setup = parse_generation_setup(args);

@@ -1,8 +1,9 @@
-// `perfusion toyworld pretrain`: trains the demo model from scratch on the toy world (or
+// `perfusion toyworld`: dispatches its commands; `pretrain` trains the demo model from scratch on the toy world (or
 // continues a previous run / the shipped weights), saving a resumable training state and an
 // exported diffusers folder (OUT/model) at every checkpoint and at the end.
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
+#include "app/cli/toyworld_commands.h"
 
 #include "core/common/error.h"
 
@@ -35,12 +36,24 @@ const std::vector<OptionSpec> kPretrainOptions{
 
 int run_toyworld(const std::vector<std::string>& argv) {
   if (argv.empty() || argv.front() == "--help" || argv.front() == "-h") {
-    std::cout << "usage: perfusion toyworld pretrain --out DIR [options]\n"
-                 "  pretrain   train the demo model on the procedurally rendered toy world\n";
+    std::cout << "usage: perfusion toyworld <command> [options]\n"
+                 "  pretrain   train the demo model on the procedurally rendered toy world\n"
+                 "  quality    score the base model on held-out captions (quality.json, quality.csv)\n"
+                 "  eval       learn the personal instances with Perfusion and its ablations, sweep beta,\n"
+                 "             score fidelity and alignment (summary.json, samples.csv, pareto.png)\n"
+                 "  photos     write the personal instances' sample photo sets as PNG files\n";
     return argv.empty() ? 2 : 0;
   }
-  if (argv.front() != "pretrain") throw Error("unknown toyworld command '" + argv.front() + "' (expected: pretrain)");
-  const auto args = Arguments::parse(std::vector<std::string>(argv.begin() + 1, argv.end()), kPretrainOptions);
+  const std::vector<std::string> rest(argv.begin() + 1, argv.end());
+  if (argv.front() == "pretrain") return run_toyworld_pretrain(rest);
+  if (argv.front() == "quality") return run_toyworld_quality(rest);
+  if (argv.front() == "eval") return run_toyworld_eval(rest);
+  if (argv.front() == "photos") return run_toyworld_photos(rest);
+  throw Error("unknown toyworld command '" + argv.front() + "' (expected: pretrain, quality, eval, photos)");
+}
+
+int run_toyworld_pretrain(const std::vector<std::string>& argv) {
+  const auto args = Arguments::parse(argv, kPretrainOptions);
   if (args.has("help")) {
     std::cout << usage_text("toyworld pretrain", "--out DIR [--steps N] [--minutes M] [--resume DIR] [--seed N] [--threads N]",
                             kPretrainOptions);
@@ -88,14 +101,19 @@ int run_toyworld(const std::vector<std::string>& argv) {
     if (trainer->step() % 50 == 0) {
       const auto end = std::chrono::steady_clock::now();
       const double secs = std::chrono::duration<double>(end - window_start).count();
-      std::printf("step %lld: train loss %.4f (mean of %lld steps), %.2f steps/s\n", static_cast<long long>(trainer->step()),
-                  window_loss / window_steps, static_cast<long long>(window_steps), window_steps / std::max(1e-9, secs));
+      std::printf("step %lld: %s loss %.4f (mean of %lld steps), %.2f steps/s\n", static_cast<long long>(trainer->step()),
+                  trainer->in_vae_stage() ? "VAE reconstruction" : "train", window_loss / window_steps,
+                  static_cast<long long>(window_steps), window_steps / std::max(1e-9, secs));
       std::fflush(stdout);
       window_loss = 0;
       window_steps = 0;
       window_start = end;
     }
-    if (trainer->step() % checkpoint_every == 0) save();
+    if (trainer->step() % checkpoint_every == 0) {
+      save();
+      std::printf("step %lld: held-out loss %.4f, saved\n", static_cast<long long>(trainer->step()),
+                  trainer->evaluate_loss(eval_seed, 0));
+    }
   }
   save();
   std::printf("step %lld: held-out loss %.4f; saved %s and %s/model\n", static_cast<long long>(trainer->step()),

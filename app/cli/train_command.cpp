@@ -2,6 +2,7 @@
 // on stderr. Ctrl-C stops between steps and leaves a state file to --resume from.
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
+#include "app/cli/model_argument.h"
 
 #include "core/common/error.h"
 #include "core/image/png.h"
@@ -11,6 +12,7 @@
 #include "core/perfusion/trainer.h"
 #include "core/pipeline/concept_set.h"
 #include "core/pipeline/device.h"
+#include "core/pipeline/training_model.h"
 #include "core/pipeline/stable_diffusion.h"
 #ifdef PERFUSION_HAVE_OPENCV
 #include "core/photo/photo.h"
@@ -33,7 +35,7 @@ namespace perfusion::cli {
 namespace {
 
 const std::vector<OptionSpec> kTrainOptions{
-    {"model", true, false, "diffusers folder or single-file SD 1.x .safetensors (required)"},
+    {"model", true, false, kModelOptionHelp},
     {"images", true, true, "photos of the concept: files or folders (required; more may follow as plain arguments)"},
     {"token", true, false, "the concept's token, e.g. '<tom>' (required)"},
     {"supercategory", true, false, "what the concept is, e.g. cat (required)"},
@@ -47,6 +49,9 @@ const std::vector<OptionSpec> kTrainOptions{
     {"lr-v", true, false, "learning rate of the V targets (default 0.03)"},
     {"masks", true, false, "folder of grey mask images named like the photos (white: the object)"},
     {"no-mask", false, false, "train on the whole image instead of an attention mask"},
+    {"variant", true, false,
+     "perfusion|embedding-only|unlocked-k: the method, or an ablation: the embedding alone (textual inversion), "
+     "or K targets learned instead of locked (default perfusion)"},
     {"preview-every", true, false, "render a preview at step 0 and every N steps (default 0: none)"},
     {"preview-dir", true, false, "where previews go (default: beside --out)"},
     {"checkpoint-every", true, false, "write the resumable state every N steps (default 0: only on Ctrl-C)"},
@@ -145,12 +150,12 @@ std::string state_path_for(const std::string& out) {
 int run_train(const std::vector<std::string>& argv) {
   const auto args = Arguments::parse(argv, kTrainOptions);
   if (args.has("help")) {
-    std::cout << usage_text("train", "--model PATH --images DIR|FILE... --token '<name>' --supercategory WORD --out FILE.safetensors [options]",
+    std::cout << usage_text("train", "[--model PATH] --images DIR|FILE... --token '<name>' --supercategory WORD --out FILE.safetensors [options]",
                             kTrainOptions);
     return 0;
   }
   pipeline::ModelOptions model_options;
-  model_options.model_path = args.required("model");
+  model_options.model_path = model_path(args);
   model_options.tokenizer_path = args.value("tokenizer");
   model_options.device = args.value("device", "auto");
   model_options.precision = args.value("precision", "auto");
@@ -168,6 +173,7 @@ int run_train(const std::vector<std::string>& argv) {
   options.preview_every = args.integer("preview-every", 0);
   options.checkpoint_every = args.integer("checkpoint-every", 0);
   options.resume_path = args.value("resume");
+  options.variant = concepts::parse_training_variant(args.value("variant", "perfusion"));
   if (args.has("masks") && args.has("no-mask")) throw Error("--masks and --no-mask exclude each other");
   options.mask_mode = args.has("masks") ? concepts::MaskMode::User
                       : args.has("no-mask") ? concepts::MaskMode::None
@@ -214,13 +220,7 @@ int run_train(const std::vector<std::string>& argv) {
   std::fprintf(stderr, "%zu photos at %lldx%lld\n", photos.size(), static_cast<long long>(side),
                static_cast<long long>(side));
 
-  concepts::TrainingModel view;
-  view.tokenizer = &model->tokenizer();
-  view.text_encoder = &model->text_encoder();
-  view.unet = &model->unet();
-  view.vae = model->has_vae() ? &model->vae() : nullptr;
-  view.scheduler_config = model->scheduler_config();
-  view.fingerprint = model->checkpoint().fingerprint;
+  const concepts::TrainingModel view = pipeline::training_model(*model);
 
   concepts::TrainingCallbacks callbacks;
   callbacks.on_note = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };

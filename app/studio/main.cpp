@@ -1,5 +1,6 @@
 // `perfusion-studio`: the desktop app. --prompt and --screenshot run one generation and save
 // the window as an image (documentation screenshots, smoke tests under Xvfb).
+#include "app/studio/screenshot_tour.h"
 #include "ui/app_settings.h"
 #include "ui/main_window.h"
 #include "ui/prompt_composer.h"
@@ -36,6 +37,22 @@ int main(int argc, char** argv) {
                                             QStringLiteral("file"));
   const QCommandLineOption batchOption(QStringLiteral("batch"), QApplication::translate("main", "Images per run for --prompt."),
                                        QStringLiteral("count"), QStringLiteral("1"));
+  const QCommandLineOption tourOption(QStringLiteral("tour"),
+                                      QApplication::translate("main", "Train a concept from this folder of photos, generating with it, and save a screenshot of each stage (with --screenshot-dir)."),
+                                      QStringLiteral("folder"));
+  const QCommandLineOption tourFolderOption(QStringLiteral("screenshot-dir"), QApplication::translate("main", "Where --tour saves its screenshots."),
+                                            QStringLiteral("folder"), QStringLiteral("."));
+  const QCommandLineOption tourTokenOption(QStringLiteral("token"), QApplication::translate("main", "The concept token for --tour."),
+                                           QStringLiteral("token"), QStringLiteral("<my_toy>"));
+  const QCommandLineOption tourSupercategoryOption(QStringLiteral("supercategory"), QApplication::translate("main", "The supercategory for --tour."),
+                                                   QStringLiteral("word"), QStringLiteral("circle"));
+  const QCommandLineOption tourStepsOption(QStringLiteral("steps"), QApplication::translate("main", "Training steps for --tour."),
+                                           QStringLiteral("count"), QStringLiteral("40"));
+  parser.addOption(tourOption);
+  parser.addOption(tourFolderOption);
+  parser.addOption(tourTokenOption);
+  parser.addOption(tourSupercategoryOption);
+  parser.addOption(tourStepsOption);
   parser.addOption(promptOption);
   parser.addOption(batchOption);
   parser.addOption(screenshotOption);
@@ -46,6 +63,19 @@ int main(int argc, char** argv) {
   perfusion::ui::MainWindow window;
   window.show();
   if (!parser.positionalArguments().isEmpty()) window.openImage(parser.positionalArguments().constFirst());
+
+  if (parser.isSet(tourOption)) {
+    perfusion::studio::ScreenshotTour::Options tour;
+    tour.photos = parser.value(tourOption);
+    tour.folder = parser.value(tourFolderOption);
+    tour.token = parser.value(tourTokenOption);
+    tour.supercategory = parser.value(tourSupercategoryOption);
+    tour.steps = std::max(1, parser.value(tourStepsOption).toInt());
+    tour.prompt = parser.isSet(promptOption) ? parser.value(promptOption) : QStringLiteral("a photo of %1 on a green background");
+    auto* runner = new perfusion::studio::ScreenshotTour(&window, tour, &window);
+    runner->start();
+    return QApplication::exec();
+  }
 
   const QString screenshot = parser.value(screenshotOption);
   if (parser.isSet(promptOption)) {

@@ -1,4 +1,5 @@
 #include "core/demo_model/caption_tokenizer.h"
+#include "core/demo_model/world_captions.h"
 
 #include <filesystem>
 #include <fstream>
@@ -21,12 +22,7 @@ void train_caption_tokenizer(const std::string& folder, int64_t vocab_size, uint
   {
     std::ofstream out(corpus);
     if (!out) throw Error("cannot write " + corpus.string());
-    toyworld::Rng rng(toyworld::mix_seed(seed, 0x70c3u));
-    for (int64_t i = 0; i < caption_count; ++i) {
-      // Both splits: the held-out pairs use the same words, only their combination is new.
-      const auto split = i % 10 == 0 ? toyworld::Split::HeldOut : toyworld::Split::Train;
-      out << toyworld::caption(toyworld::sample_scene(rng, split)) << "\n";
-    }
+    for (const auto& caption : world_captions(caption_count, seed)) out << caption << "\n";
   }
   const std::string prefix = (work / "spiece").string();
   text::train_sentencepiece({{"input", corpus.string()},

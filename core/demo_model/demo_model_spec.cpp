@@ -23,6 +23,26 @@ models::UNetConfig pixel_unet(std::vector<int64_t> channels, int64_t layers_per_
   return u;
 }
 
+models::UNetConfig latent_unet(std::vector<int64_t> channels, int64_t layers_per_block, int64_t context_dim) {
+  models::UNetConfig u = pixel_unet(std::move(channels), layers_per_block, context_dim);
+  u.in_channels = u.out_channels = 4;
+  // At 16² every level is cheap enough for cross-attention, as in SD at 64².
+  u.down_block_has_attention = {true, true, true};
+  u.up_block_has_attention = {true, true, true};
+  u.sample_size = 16;
+  return u;
+}
+
+models::VaeConfig small_vae(std::vector<int64_t> channels, int64_t image_size) {
+  models::VaeConfig v;
+  v.block_out_channels = std::move(channels);
+  v.layers_per_block = 1;
+  v.latent_channels = 4;
+  v.sample_size = image_size;
+  v.scaling_factor = 1.0;
+  return v;
+}
+
 models::TextEncoderConfig clip_text_encoder(int64_t width, int64_t layers) {
   models::TextEncoderConfig t;
   t.vocab_size = 256;
@@ -39,7 +59,10 @@ models::TextEncoderConfig clip_text_encoder(int64_t width, int64_t layers) {
 DemoModelSpec DemoModelSpec::standard() {
   DemoModelSpec spec;
   spec.text_encoder = clip_text_encoder(128, 3);
-  spec.unet = pixel_unet({32, 64, 128}, 1, 128);
+  spec.unet = latent_unet({64, 128, 128}, 1, 128);
+  spec.latent_space = true;
+  spec.vae = small_vae({32, 64, 64}, spec.image_size);
+  spec.vae_steps = 1500;
   return spec;
 }
 
@@ -58,6 +81,16 @@ DemoModelSpec DemoModelSpec::micro() {
   return spec;
 }
 
+DemoModelSpec DemoModelSpec::micro_latent() {
+  DemoModelSpec spec = micro();
+  spec.unet = latent_unet({32, 32, 32}, 1, 32);
+  spec.unet.attention_heads = {2, 2, 2};
+  spec.latent_space = true;
+  spec.vae = small_vae({32, 32, 32}, spec.image_size);
+  spec.vae_steps = 3;
+  return spec;
+}
+
 nlohmann::json DemoModelSpec::to_json() const {
   return {{"image_size", image_size},
           {"tokenizer_vocab_size", tokenizer_vocab_size},
@@ -70,7 +103,12 @@ nlohmann::json DemoModelSpec::to_json() const {
           {"weight_decay", weight_decay},
           {"ema_decay", ema_decay},
           {"caption_dropout", caption_dropout},
-          {"grad_clip", grad_clip}};
+          {"grad_clip", grad_clip},
+          {"latent_space", latent_space},
+          {"vae", latent_space ? vae.to_json() : nlohmann::json()},
+          {"vae_steps", vae_steps},
+          {"vae_learning_rate", vae_learning_rate},
+          {"vae_kl_weight", vae_kl_weight}};
 }
 
 DemoModelSpec DemoModelSpec::from_json(const nlohmann::json& j) {
@@ -88,6 +126,13 @@ DemoModelSpec DemoModelSpec::from_json(const nlohmann::json& j) {
     spec.ema_decay = j.at("ema_decay").get<double>();
     spec.caption_dropout = j.at("caption_dropout").get<double>();
     spec.grad_clip = j.at("grad_clip").get<double>();
+    spec.latent_space = j.value("latent_space", false);
+    if (spec.latent_space) {
+      spec.vae = models::VaeConfig::from_json(j.at("vae"));
+      spec.vae_steps = j.at("vae_steps").get<int64_t>();
+      spec.vae_learning_rate = j.at("vae_learning_rate").get<double>();
+      spec.vae_kl_weight = j.at("vae_kl_weight").get<double>();
+    }
     return spec;
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("demo model spec: ") + e.what());

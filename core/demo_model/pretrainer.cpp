@@ -9,10 +9,12 @@
 #include "core/common/error.h"
 #include "core/demo_model/caption_tokenizer.h"
 #include "core/demo_model/training_batch.h"
+#include "core/demo_model/world_captions.h"
 #include "core/io/safetensors.h"
 #include "core/models/checkpoint.h"
 #include "core/models/text_encoder.h"
 #include "core/models/unet.h"
+#include "core/models/vae.h"
 #include "core/sampling/noise_schedule.h"
 #include "core/sampling/random.h"
 #include "core/text/sentencepiece_tokenizer.h"
@@ -31,6 +33,10 @@ constexpr double kAdamBeta2 = 0.999;
 constexpr double kAdamEps = 1e-8;
 // Separates the noise stream from the scene stream of the same (seed, step).
 constexpr uint64_t kNoiseStream = 0x6e6f697365ull;
+// The batches that measure the VAE's latent scale: steps far beyond any real run, so that
+// they are not training batches.
+constexpr int64_t kScaleBatchStep = int64_t{1} << 40;
+constexpr int64_t kScaleBatches = 8;
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -50,19 +56,33 @@ void write_json(const fs::path& path, const nlohmann::json& json) {
 
 }  // namespace
 
+void write_covariance_captions(const std::string& model_dir, uint64_t seed) {
+  std::string text;
+  for (const auto& caption : world_captions(kCovarianceCaptionCount, toyworld::mix_seed(seed, 0xc0fa)))
+    text += caption + "\n";
+  write_file_atomically((fs::path(model_dir) / models::kCovarianceCaptionsFile).string(), text);
+}
+
 DemoPretrainer::DemoPretrainer(const DemoModelSpec& spec, uint64_t seed, const std::string& tokenizer_dir)
     : spec_(spec), seed_(seed), tokenizer_dir_(tokenizer_dir) {
   tokenizer_ = text::SentencePieceTokenizer::load(tokenizer_dir);
   // The text encoder's table is exactly the tokenizer's vocabulary; concept tokens go to its
   // added-token table.
   spec_.text_encoder.vocab_size = tokenizer_->vocab_size();
-  spec_.unet.sample_size = spec_.image_size;
+  spec_.unet.sample_size = spec_.latent_space ? spec_.image_size / spec_.vae.downscale_factor() : spec_.image_size;
   text_encoder_ = std::make_shared<models::ClipTextEncoder>(spec_.text_encoder);
   unet_ = std::make_shared<models::UNet2DCondition>(spec_.unet);
   text_encoder_->initialize_random();
   unet_->initialize_random();
-  for (const auto& [prefix, module] : {std::pair<std::string, torch::nn::Module*>{"text_encoder.", text_encoder_.get()},
-                                       std::pair<std::string, torch::nn::Module*>{"unet.", unet_.get()}}) {
+  std::vector<std::pair<std::string, torch::nn::Module*>> modules{{"text_encoder.", text_encoder_.get()},
+                                                                  {"unet.", unet_.get()}};
+  if (spec_.latent_space) {
+    spec_.vae.sample_size = spec_.image_size;
+    vae_ = std::make_shared<models::AutoencoderKL>(spec_.vae);
+    vae_->initialize_random();
+    modules.emplace_back("vae.", vae_.get());
+  }
+  for (const auto& [prefix, module] : modules) {
     for (auto& item : module->named_parameters(/*recurse=*/true)) {
       names_.push_back(prefix + item.key());
       params_.push_back(item.value());
@@ -78,6 +98,7 @@ void DemoPretrainer::initialise_weights() {
   torch::manual_seed(seed_);
   text_encoder_->initialize_random();
   unet_->initialize_random();
+  if (vae_) vae_->initialize_random();
   for (size_t i = 0; i < params_.size(); ++i) {
     const std::string& name = names_[i];
     // CLIP's embedding init; a zero output conv makes the untrained UNet predict zero noise,
@@ -142,9 +163,10 @@ std::unique_ptr<DemoPretrainer> DemoPretrainer::resume(const std::string& dir, c
   torch::NoGradGuard no_grad;
   for (size_t i = 0; i < trainer->params_.size(); ++i) {
     const std::string& name = trainer->names_[i];
-    const bool in_unet = name.rfind("unet.", 0) == 0;
-    const auto& weights = in_unet ? checkpoint.unet : checkpoint.text_encoder;
-    const auto it = weights.find(name.substr(in_unet ? 5 : 13));
+    const auto dot = name.find('.');
+    const std::string module = name.substr(0, dot);
+    const auto& weights = module == "unet" ? checkpoint.unet : module == "vae" ? checkpoint.vae : checkpoint.text_encoder;
+    const auto it = weights.find(name.substr(dot + 1));
     if (it == weights.end()) throw Error(dir + " lacks the weight " + name);
     auto& p = trainer->params_[i];
     p.copy_(it->second.to(torch::kFloat32));
@@ -156,15 +178,35 @@ std::unique_ptr<DemoPretrainer> DemoPretrainer::resume(const std::string& dir, c
   return trainer;
 }
 
+double DemoPretrainer::vae_loss_for(uint64_t seed, int64_t step) {
+  const TrainingBatch batch = make_training_batch(seed, step, spec_.batch_size, spec_.image_size, *tokenizer_,
+                                                  spec_.text_positions, spec_.caption_dropout);
+  auto generator = sampling::make_generator(toyworld::mix_seed(seed ^ kNoiseStream, static_cast<uint64_t>(step)));
+  const auto posterior = vae_->encode(batch.images);
+  const auto z = posterior.sample(sampling::randn(posterior.mean.sizes(), generator));
+  const auto reconstruction = torch::l1_loss(vae_->decode(z), batch.images);
+  // The diagonal Gaussian's KL to N(0, I), per latent element.
+  const auto kl = 0.5 * (posterior.mean.pow(2) + posterior.logvar.exp() - 1 - posterior.logvar).mean();
+  auto loss = reconstruction + spec_.vae_kl_weight * kl;
+  if (loss.requires_grad()) loss.backward();
+  return reconstruction.item<double>();
+}
+
 double DemoPretrainer::loss_for(uint64_t seed, int64_t step) {
+  if (in_vae_stage()) return vae_loss_for(seed, step);
   const TrainingBatch batch = make_training_batch(seed, step, spec_.batch_size, spec_.image_size, *tokenizer_,
                                                   spec_.text_positions, spec_.caption_dropout);
   auto generator = sampling::make_generator(toyworld::mix_seed(seed ^ kNoiseStream, static_cast<uint64_t>(step)));
   const int64_t b = spec_.batch_size;
+  at::Tensor clean = batch.images;
+  if (vae_) {
+    torch::NoGradGuard no_grad;
+    clean = vae_->encode(batch.images).mean * spec_.vae.scaling_factor;
+  }
   auto t = torch::randint(alphas_cumprod_.size(0), {b}, generator, torch::kLong);
-  auto noise = sampling::randn(batch.images.sizes(), generator);
+  auto noise = sampling::randn(clean.sizes(), generator);
   auto alpha_bar = alphas_cumprod_.index_select(0, t).view({b, 1, 1, 1});
-  auto noisy = alpha_bar.sqrt() * batch.images + (1 - alpha_bar).sqrt() * noise;
+  auto noisy = alpha_bar.sqrt() * clean + (1 - alpha_bar).sqrt() * noise;
   auto context = text_encoder_->forward(batch.input_ids);
   auto loss = torch::mse_loss(unet_->forward(noisy, t, context), noise);
   if (loss.requires_grad()) loss.backward();
@@ -176,19 +218,48 @@ double DemoPretrainer::evaluate_loss(uint64_t seed, int64_t step) {
   return loss_for(seed, step);
 }
 
+bool DemoPretrainer::is_stage_parameter(size_t index) const {
+  const bool vae_parameter = names_[index].rfind("vae.", 0) == 0;
+  return in_vae_stage() == vae_parameter;
+}
+
+void DemoPretrainer::finish_vae_stage() {
+  torch::NoGradGuard no_grad;
+  for (size_t i = 0; i < params_.size(); ++i)
+    if (names_[i].rfind("vae.", 0) == 0) params_[i].copy_(ema_[i]);
+  std::vector<at::Tensor> means;
+  for (int64_t k = 0; k < kScaleBatches; ++k) {
+    const TrainingBatch batch = make_training_batch(seed_, kScaleBatchStep + k, spec_.batch_size, spec_.image_size,
+                                                    *tokenizer_, spec_.text_positions, 0.0);
+    means.push_back(vae_->encode(batch.images).mean);
+  }
+  const double std = torch::cat(means).std().item<double>();
+  if (!std::isfinite(std) || std <= 0) throw Error("the VAE stage ended with unusable latents (std " + std::to_string(std) + ")");
+  spec_.vae.scaling_factor = 1.0 / std;
+}
+
 double DemoPretrainer::train_step() {
-  for (auto& p : params_) p.mutable_grad() = at::Tensor();
+  if (spec_.latent_space && step_ == spec_.vae_steps) finish_vae_stage();
+  const bool vae_stage = in_vae_stage();
+  std::vector<at::Tensor> stage_params;
+  for (size_t i = 0; i < params_.size(); ++i) {
+    params_[i].mutable_grad() = at::Tensor();
+    if (is_stage_parameter(i)) stage_params.push_back(params_[i]);
+  }
   const double loss = loss_for(seed_, step_);
   torch::NoGradGuard no_grad;
-  if (spec_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(params_, spec_.grad_clip);
-  const double lr = spec_.learning_rate * std::min(1.0, static_cast<double>(step_ + 1) / std::max<int64_t>(1, spec_.warmup_steps));
-  const double n = static_cast<double>(step_ + 1);
+  if (spec_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(stage_params, spec_.grad_clip);
+  // Each stage warms up and corrects its Adam moments from its own first step.
+  const int64_t stage_step = vae_stage || !spec_.latent_space ? step_ : step_ - spec_.vae_steps;
+  const double base_lr = vae_stage ? spec_.vae_learning_rate : spec_.learning_rate;
+  const double lr = base_lr * std::min(1.0, static_cast<double>(stage_step + 1) / std::max<int64_t>(1, spec_.warmup_steps));
+  const double n = static_cast<double>(stage_step + 1);
   const double bias1 = 1 - std::pow(kAdamBeta1, n);
   const double bias2 = 1 - std::pow(kAdamBeta2, n);
   const double ema_decay = std::min(spec_.ema_decay, (1 + n) / (10 + n));
   for (size_t i = 0; i < params_.size(); ++i) {
     auto& p = params_[i];
-    if (!p.grad().defined()) continue;
+    if (!p.grad().defined() || !is_stage_parameter(i)) continue;
     const auto& g = p.grad();
     adam_m_[i].mul_(kAdamBeta1).add_(g, 1 - kAdamBeta1);
     adam_v_[i].mul_(kAdamBeta2).addcmul_(g, g, 1 - kAdamBeta2);
@@ -225,13 +296,22 @@ void DemoPretrainer::save_state(const std::string& dir) const {
 
 void DemoPretrainer::export_model(const std::string& dir) const {
   const fs::path root(dir);
-  io::NamedTensors unet, text_encoder;
+  io::NamedTensors unet, text_encoder, vae;
   for (size_t i = 0; i < params_.size(); ++i) {
     const std::string& name = names_[i];
     if (name.rfind("unet.", 0) == 0)
       unet.emplace_back(name.substr(5), ema_[i]);
+    else if (name.rfind("vae.", 0) == 0)
+      vae.emplace_back(name.substr(4), ema_[i]);
     else
       text_encoder.emplace_back(name.substr(13), ema_[i]);
+  }
+  if (vae_) {
+    fs::create_directories(root / "vae");
+    io::write_safetensors((root / "vae" / "diffusion_pytorch_model.safetensors").string(), vae, {{"format", "pt"}});
+    nlohmann::json vae_config = spec_.vae.to_json();
+    vae_config["_class_name"] = "AutoencoderKL";
+    write_json(root / "vae" / "config.json", vae_config);
   }
   fs::create_directories(root / "unet");
   fs::create_directories(root / "text_encoder");
@@ -248,6 +328,7 @@ void DemoPretrainer::export_model(const std::string& dir) const {
   write_json(root / "text_encoder" / "config.json", text_config);
   write_json(root / "scheduler" / "scheduler_config.json", models::default_sd1_scheduler_config());
   copy_tokenizer(tokenizer_dir_, (root / "tokenizer").string());
+  write_covariance_captions(dir, seed_);
   write_json(root / "pretrain.json", {{"step", step_}, {"seed", seed_}, {"spec", spec_.to_json()}});
   // Last, so that a folder with model_index.json is complete.
   write_json(root / "model_index.json", {{"_class_name", "StableDiffusionPipeline"},
@@ -256,7 +337,7 @@ void DemoPretrainer::export_model(const std::string& dir) const {
                                          {"unet", {"diffusers", "UNet2DConditionModel"}},
                                          {"tokenizer", {"perfusion", "SentencePieceTokenizer"}},
                                          {"scheduler", {"diffusers", "PNDMScheduler"}},
-                                         {"vae", nullptr},
+                                         {"vae", vae_ ? nlohmann::json{"diffusers", "AutoencoderKL"} : nlohmann::json()},
                                          {"safety_checker", nullptr},
                                          {"feature_extractor", nullptr}});
 }

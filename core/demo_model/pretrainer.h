@@ -1,5 +1,7 @@
 #pragma once
-// Pretraining the demo model from scratch: ε-prediction MSE on SD's scaled-linear schedule,
+// Pretraining the demo model from scratch. Latent-space models first train their VAE alone
+// (L1 reconstruction plus a small KL term; the EMA weights are then frozen and the latents'
+// scaling factor measured, as SD's 0.18215 was). Then: ε-prediction MSE on SD's scaled-linear schedule,
 // AdamW (linear warm-up, then constant, so that a run can always be continued), gradient
 // clipping, an EMA of the weights (what is exported) and 10% caption dropout for
 // classifier-free guidance. Every random draw is a function of (seed, step), so resuming from
@@ -14,6 +16,7 @@
 #include "core/demo_model/demo_model_spec.h"
 
 namespace perfusion::models {
+class AutoencoderKL;
 class ClipTextEncoder;
 class UNet2DCondition;
 }  // namespace perfusion::models
@@ -22,6 +25,9 @@ class Tokenizer;
 }
 
 namespace perfusion::demo_model {
+
+// covariance_captions.txt in an exported model folder (see models::Checkpoint).
+void write_covariance_captions(const std::string& model_dir, uint64_t seed);
 
 class DemoPretrainer {
  public:
@@ -40,14 +46,17 @@ class DemoPretrainer {
   double evaluate_loss(uint64_t seed, int64_t step);
 
   int64_t step() const { return step_; }
+  // True while the VAE stage runs (its steps train the autoencoder only).
+  bool in_vae_stage() const { return spec_.latent_space && step_ < spec_.vae_steps; }
   uint64_t seed() const { return seed_; }
   const DemoModelSpec& spec() const { return spec_; }
   text::Tokenizer& tokenizer() { return *tokenizer_; }
 
   // training_state.safetensors + tokenizer/ in `dir`, each file written atomically.
   void save_state(const std::string& dir) const;
-  // A diffusers folder (model_index.json with "vae": null, unet/, text_encoder/, tokenizer/,
-  // scheduler/, pretrain.json) of the EMA weights, loadable by models::load_checkpoint.
+  // A diffusers folder (model_index.json, unet/, text_encoder/, vae/ or "vae": null in pixel
+  // space, tokenizer/, scheduler/, pretrain.json) of the EMA weights, loadable by
+  // models::load_checkpoint.
   void export_model(const std::string& dir) const;
 
   // Live weights, EMA weights and optimizer moments by name ("unet.conv_in.weight", ...).
@@ -56,7 +65,12 @@ class DemoPretrainer {
  private:
   DemoPretrainer(const DemoModelSpec& spec, uint64_t seed, const std::string& tokenizer_dir);
   double loss_for(uint64_t seed, int64_t step);
+  double vae_loss_for(uint64_t seed, int64_t step);
+  // Freezes the VAE (its EMA weights become the live ones) and measures the scaling factor
+  // that gives its latents unit standard deviation.
+  void finish_vae_stage();
   void initialise_weights();
+  bool is_stage_parameter(size_t index) const;
 
   DemoModelSpec spec_;
   uint64_t seed_ = 0;
@@ -65,6 +79,7 @@ class DemoPretrainer {
   std::unique_ptr<text::Tokenizer> tokenizer_;
   std::shared_ptr<models::ClipTextEncoder> text_encoder_;
   std::shared_ptr<models::UNet2DCondition> unet_;
+  std::shared_ptr<models::AutoencoderKL> vae_;  // latent space only
   std::vector<std::string> names_;
   std::vector<at::Tensor> params_, ema_, adam_m_, adam_v_;
   at::Tensor alphas_cumprod_;

@@ -3,11 +3,14 @@
 #include "core/common/error.h"
 #include "core/engine/failure_message.h"
 #include "core/image/tensor_image.h"
+#include "core/perfusion/trainer.h"
 #include "core/perfusion/concept_file.h"
 #include "core/pipeline/concept_set.h"
 #include "core/pipeline/device.h"
+#include "core/pipeline/training_model.h"
 
 #include <c10/core/ScalarType.h>
+#include <torch/torch.h>
 
 #include <filesystem>
 #include <variant>
@@ -20,6 +23,7 @@ struct Engine::Job {
   pipeline::ModelOptions model_options;
   pipeline::TextToImageRequest request;
   ConceptOptions concepts;
+  TrainRequest training;
   std::atomic<bool> cancel{false};
 };
 
@@ -45,6 +49,20 @@ std::string precision_name(c10::ScalarType type) {
   }
 }
 
+// The photo centre-cropped to a square and resized to side x side, [3, side, side] in [-1, 1].
+at::Tensor training_tensor(const image::RgbImage& photo, int64_t side) {
+  if (photo.width <= 0 || photo.height <= 0 ||
+      photo.pixels.size() != static_cast<size_t>(photo.width) * static_cast<size_t>(photo.height) * 3)
+    throw Error("a training photo has no pixels");
+  auto pixels = torch::from_blob(const_cast<uint8_t*>(photo.pixels.data()), {photo.height, photo.width, 3}, torch::kUInt8);
+  return concepts::square_training_tensor(pixels.clone(), side);
+}
+
+// [3, S, S] in [-1, 1] back to 8-bit RGB (the thumbnail when no preview was drawn).
+image::RgbImage to_rgb8_chw(const at::Tensor& chw) {
+  return image::to_rgb8(((chw + 1.0) / 2.0).clamp(0.0, 1.0).permute({1, 2, 0}).contiguous());
+}
+
 }  // namespace
 
 Engine::Engine(EventCallback on_event) : on_event_(std::move(on_event)), thread_([this] { run(); }) {}
@@ -60,10 +78,7 @@ Engine::~Engine() {
   thread_.join();
 }
 
-JobId Engine::load_model(const pipeline::ModelOptions& options) {
-  auto job = std::make_shared<Job>();
-  job->kind = JobKind::LoadModel;
-  job->model_options = options;
+JobId Engine::enqueue(std::shared_ptr<Job> job) {
   {
     std::lock_guard lock(mutex_);
     job->id = next_id_++;
@@ -71,6 +86,20 @@ JobId Engine::load_model(const pipeline::ModelOptions& options) {
   }
   wake_.notify_all();
   return job->id;
+}
+
+JobId Engine::load_model(const pipeline::ModelOptions& options) {
+  auto job = std::make_shared<Job>();
+  job->kind = JobKind::LoadModel;
+  job->model_options = options;
+  return enqueue(std::move(job));
+}
+
+JobId Engine::train(const TrainRequest& request) {
+  auto job = std::make_shared<Job>();
+  job->kind = JobKind::Train;
+  job->training = request;
+  return enqueue(std::move(job));
 }
 
 JobId Engine::generate(const pipeline::TextToImageRequest& request, bool cancel_running) {
@@ -167,10 +196,10 @@ void Engine::run() {
 void Engine::execute(Job& job) {
   report(Started{job.id, job.kind});
   try {
-    if (job.kind == JobKind::LoadModel) {
-      execute_load(job);
-    } else {
-      execute_generate(job);
+    switch (job.kind) {
+      case JobKind::LoadModel: execute_load(job); break;
+      case JobKind::Generate: execute_generate(job); break;
+      case JobKind::Train: execute_train(job); break;
     }
   } catch (...) {
     report(Failed{job.id, describe_current_exception()});
@@ -237,6 +266,58 @@ void Engine::execute_generate(Job& job) {
   }
   for (int64_t i = 0; i < request.batch; ++i) result.images.push_back(image::to_rgb8(output.images[i]));
   report(result);
+  report(Finished{job.id, Outcome::Completed});
+}
+
+void Engine::execute_train(Job& job) {
+  if (!model_) throw Error("no model is loaded; choose a base model in Settings");
+  TrainRequest& request = job.training;
+  auto options = request.options;
+  options.state_path.clear();
+  options.resume_path.clear();
+  if (options.cache_dir.empty()) options.cache_dir = pipeline::default_cache_dir();
+  concepts::validate_training_options(options);
+  if (request.concept_path.empty()) throw Error("no concept file name given");
+  std::error_code error;
+  if (std::filesystem::exists(request.concept_path, error))
+    throw Error("the concept file " + request.concept_path + " already exists");
+  if (request.photos.empty()) throw Error("no photos to train on");
+
+  const int64_t side = options.resolution > 0 ? options.resolution : model_->default_image_size();
+  concepts::TrainingImages images;
+  for (const auto& photo : request.photos) images.images.push_back(training_tensor(photo, side));
+  // The pixels are in the tensors now; the request need not hold them through training.
+  const image::RgbImage first_crop = to_rgb8_chw(images.images.front());
+  request.photos.clear();
+  request.photos.shrink_to_fit();
+
+  const concepts::TrainingModel view = pipeline::training_model(*model_);
+
+  std::optional<image::RgbImage> last_preview;
+  concepts::TrainingCallbacks callbacks;
+  callbacks.on_progress = [&](const concepts::TrainingProgress& p) {
+    Progress progress;
+    progress.job = job.id;
+    progress.step = p.step;
+    progress.total = p.total;
+    progress.loss = p.loss;
+    progress.eta_seconds = p.eta_seconds;
+    report(progress);
+    sample_device_memory();
+  };
+  callbacks.on_preview = [&](int64_t step, const at::Tensor& picture) {
+    last_preview = image::to_rgb8(picture);
+    report(Preview{job.id, *last_preview, step});
+  };
+  const auto result = concepts::train_concept(view, images, options, callbacks, &job.cancel);
+  // A cancel that comes after the last step loses nothing: the concept is complete.
+  if (result.cancelled) {
+    report(Finished{job.id, Outcome::Cancelled});
+    return;
+  }
+  // Thumbnail first: once the concept file exists, a library that lists it finds both.
+  if (!request.thumbnail_path.empty()) image::write_png(request.thumbnail_path, last_preview ? *last_preview : first_crop);
+  concepts::save_concept(result.learned, request.concept_path);
   report(Finished{job.id, Outcome::Completed});
 }
 

@@ -5,6 +5,7 @@
 #include "core/engine/concept_options.h"
 #include "core/engine/device_info.h"
 #include "core/engine/events.h"
+#include "core/engine/train_request.h"
 #include "core/pipeline/stable_diffusion.h"
 #include "core/pipeline/text_to_image.h"
 
@@ -36,6 +37,10 @@ class Engine {
   // model between jobs: a new list of files rebuilds them, a new beta/tau only moves gates.
   JobId generate(const pipeline::TextToImageRequest& request, const ConceptOptions& concepts,
                  bool cancel_running = false);
+  // Teaches the loaded model a concept: Progress (with loss) after every optimizer step,
+  // Preview at step 0 and every options.preview_every steps, then the concept file. A cancel
+  // stops it between micro-batches (well within a second on the demo model) and writes nothing.
+  JobId train(const TrainRequest& request);
   // A pending job is dropped (Finished{Cancelled}); a running one stops at its next step.
   void cancel(JobId job);
   void cancel_all();
@@ -51,6 +56,8 @@ class Engine {
   void execute(Job& job);
   void execute_load(Job& job);
   void execute_generate(Job& job);
+  void execute_train(Job& job);
+  JobId enqueue(std::shared_ptr<Job> job);
   // The concept set for this job's concepts (null when it has none), rebuilt only when the
   // files or the cache folder changed; throws perfusion::Error for an unusable concept.
   pipeline::ConceptSet* prepare_concepts(const ConceptOptions& options);

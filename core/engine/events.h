@@ -17,7 +17,7 @@ namespace perfusion::engine {
 
 using JobId = uint64_t;
 
-enum class JobKind { LoadModel, Generate };
+enum class JobKind { LoadModel, Generate, Train };
 
 struct Started {
   JobId job = 0;
@@ -36,6 +36,7 @@ struct Progress {
 struct Preview {
   JobId job = 0;
   image::RgbImage image;
+  int64_t step = 0;  // training: optimizer steps done when it was drawn
 };
 
 struct Result {
@@ -53,6 +54,8 @@ struct ModelLoaded {
   int64_t default_image_size = 0;
 };
 
+// A Train job's Completed means its concept file (and thumbnail) are written; a cancelled
+// one writes nothing.
 enum class Outcome { Completed, Cancelled, Superseded };
 
 struct Finished {

@@ -50,6 +50,25 @@ bool looks_like_pickle(const std::string& path) {
   return static_cast<unsigned char>(magic[0]) == 0x80 && magic[1] >= 2 && magic[1] <= 5;
 }
 
+// One caption per non-empty line; bounded so that a hostile file cannot ask for much.
+std::vector<std::string> read_caption_lines(const fs::path& path) {
+  constexpr size_t kMaxCaptions = 100000, kMaxCaptionBytes = 1000;
+  std::ifstream in(path);
+  if (!in) throw Error("cannot read " + path.string());
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    if (line.size() > kMaxCaptionBytes || lines.size() == kMaxCaptions)
+      throw Error(path.string() + " has a caption over " + std::to_string(kMaxCaptionBytes) + " bytes or more than " +
+                  std::to_string(kMaxCaptions) + " captions");
+    lines.push_back(line);
+  }
+  if (lines.empty()) throw Error(path.string() + " has no captions");
+  return lines;
+}
+
 json read_json_file(const fs::path& path) {
   if (!fs::is_regular_file(path)) throw Error(path.string() + " is missing");
   const std::string text = read_file(path.string());
@@ -207,6 +226,12 @@ Checkpoint load_diffusers_folder(const fs::path& dir) {
   } else {
     c.scheduler_config = default_sd1_scheduler_config();
     c.notes.push_back("no scheduler/scheduler_config.json: using SD 1.x's PNDM default");
+  }
+  const fs::path captions = dir / kCovarianceCaptionsFile;
+  if (fs::is_regular_file(captions)) {
+    c.covariance_captions = read_caption_lines(captions);
+    c.notes.push_back(std::to_string(c.covariance_captions.size()) + " covariance captions from " +
+                      std::string(kCovarianceCaptionsFile));
   }
   const fs::path tokenizer = dir / "tokenizer";
   if ((fs::is_regular_file(tokenizer / "vocab.json") && fs::is_regular_file(tokenizer / "merges.txt")) ||

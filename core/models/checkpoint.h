@@ -33,6 +33,10 @@ struct Checkpoint {
   WeightMap text_encoder, unet, vae;
   nlohmann::json scheduler_config;  // scheduler/scheduler_config.json, or SD 1.x's PNDM default for single files
   std::string tokenizer_path;       // the diffusers tokenizer/ folder when present, else ""
+  // covariance_captions.txt of a diffusers folder, one caption per line: the captions Perfusion's
+  // text-encoding covariance is estimated over for this model (the demo model ships its world's
+  // captions); empty: the built-in set, right for models trained on general captions.
+  std::vector<std::string> covariance_captions;
   // No VAE: the UNet denoises RGB pixels in [-1, 1] directly (the demo model). A diffusers
   // folder says so with "vae": null in model_index.json and no vae/ folder.
   bool pixel_space = false;
@@ -48,6 +52,9 @@ struct LoadOptions {
   // Text encoder head count for single files (0 = from the yaml, else width / 64).
   int64_t text_encoder_heads = 0;
 };
+
+// The optional caption file of a diffusers folder (Checkpoint::covariance_captions).
+inline constexpr const char* kCovarianceCaptionsFile = "covariance_captions.txt";
 
 // Throws perfusion::Error with a one-line message naming the file and what is wrong.
 Checkpoint load_checkpoint(const std::string& path, const LoadOptions& options = {});

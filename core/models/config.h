@@ -59,6 +59,10 @@ struct VaeConfig {
   double scaling_factor = 0.18215;
   int64_t sample_size = 512;
 
+  // How much smaller a latent's side is than its image's: each level after the first halves it
+  // (8 for SD's four levels).
+  int64_t downscale_factor() const { return int64_t{1} << (block_out_channels.size() - 1); }
+
   static VaeConfig from_json(const nlohmann::json& config);  // diffusers AutoencoderKL
   nlohmann::json to_json() const;
 };

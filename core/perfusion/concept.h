@@ -36,6 +36,9 @@ struct Concept {
   std::vector<at::Tensor> v_targets;  // per layer [layer_widths[l]]: o*_V
   // Optional per-layer K targets [layer_widths[l]]; empty: o*_K = W_K · i_super (key locking).
   std::vector<at::Tensor> k_targets;
+  // false: an embedding-only concept (textual inversion); its token is added, but the
+  // cross-attention projections are left as they are (the targets are then unused).
+  bool edits_attention = true;
 
   double beta = kGenerationBeta;  // default gate bias at generation
   double tau = kGenerationTau;    // default gate temperature at generation

@@ -133,6 +133,11 @@ Concept parse(const io::SafeTensorsFile& file, const std::string& label) {
   const auto training = nlohmann::json::parse(learned.training, nullptr, false);
   if (training.is_discarded() || !training.is_object()) reader.fail("training is not a JSON object");
   learned.created = reader.text("created");
+  if (file.metadata().count("edits_attention")) {
+    const auto& edits = reader.text("edits_attention");
+    if (edits != "true" && edits != "false") reader.fail("edits_attention '" + edits + "' is not true or false");
+    learned.edits_attention = edits == "true";
+  }
 
   const auto layers = learned.layer_widths.size();
   std::set<std::string> expected{"embedding", "i_star", "i_super"};
@@ -169,7 +174,7 @@ std::string serialize_concept(const Concept& learned) {
     tensors.emplace_back("v_target." + std::to_string(l), as_stored(learned.v_targets[l]));
   for (size_t l = 0; l < learned.k_targets.size(); ++l)
     tensors.emplace_back("k_target." + std::to_string(l), as_stored(learned.k_targets[l]));
-  const std::map<std::string, std::string> metadata{
+  std::map<std::string, std::string> metadata{
       {"format", kConceptFormat},
       {"version", kConceptVersion},
       {"token", learned.token},
@@ -183,6 +188,8 @@ std::string serialize_concept(const Concept& learned) {
       {"training", nlohmann::json::parse(learned.training).dump()},
       {"created", learned.created.empty() ? utc_timestamp_now() : learned.created},
   };
+  // Only when false: the files of ordinary concepts stay as they were.
+  if (!learned.edits_attention) metadata["edits_attention"] = "false";
   return io::serialize_safetensors(tensors, metadata);
 }
 

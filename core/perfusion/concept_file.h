@@ -3,7 +3,8 @@
 //
 // __metadata__: format "perfusion-concept", version "1", token, supercategory,
 // base_model_fingerprint, text_width, layer_widths (JSON list), beta, tau, training (JSON
-// object), created (ISO 8601 UTC).
+// object), created (ISO 8601 UTC); edits_attention "false" for an embedding-only concept
+// (absent: "true", so files written before it existed read as they did).
 // Tensors (F32): embedding, i_star, i_super [text_width]; v_target.<l> [layer_widths[l]] for
 // every cross-attention layer l in forward order; k_target.<l> when the concept has K targets.
 //

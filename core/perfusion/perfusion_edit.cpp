@@ -5,6 +5,8 @@
 #include <c10/core/InferenceMode.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+
 namespace perfusion::concepts {
 
 namespace {
@@ -15,11 +17,12 @@ void check_width(const EditConcept& entry, const char* what, const at::Tensor& t
 }
 
 // Targets [inner] of all concepts for one layer as columns [inner, m] in the weights' dtype/device.
-at::Tensor stack_targets(const std::vector<EditConcept>& concepts, bool keys, int64_t layer_index, int64_t inner,
+at::Tensor stack_targets(const std::vector<const EditConcept*>& concepts, bool keys, int64_t layer_index, int64_t inner,
                          const at::Tensor& like) {
   std::vector<at::Tensor> columns;
   columns.reserve(concepts.size());
-  for (const auto& entry : concepts) {
+  for (const auto* concept_entry : concepts) {
+    const auto& entry = *concept_entry;
     const auto& targets = keys ? entry.k_targets : entry.v_targets;
     if (layer_index < 0 || layer_index >= static_cast<int64_t>(targets.size()))
       throw Error("concept " + entry.label + " has " + std::to_string(targets.size()) + (keys ? " K" : " V") +
@@ -34,6 +37,20 @@ at::Tensor stack_targets(const std::vector<EditConcept>& concepts, bool keys, in
   return torch::stack(columns, 1);
 }
 
+// O*_K [inner, m]: the locked columns W_K · i_super, except for concepts with stored K
+// targets, which are read on every call like the V targets (training may optimise them).
+at::Tensor key_targets(const std::vector<const EditConcept*>& concepts, const at::Tensor& locked, int64_t layer_index,
+                       const at::Tensor& to_k_weight) {
+  if (std::all_of(concepts.begin(), concepts.end(), [](const EditConcept* c) { return c->k_targets.empty(); }))
+    return locked;
+  std::vector<at::Tensor> columns;
+  for (size_t c = 0; c < concepts.size(); ++c)
+    columns.push_back(concepts[c]->k_targets.empty()
+                          ? locked.select(1, static_cast<int64_t>(c))
+                          : stack_targets({concepts[c]}, true, layer_index, to_k_weight.size(0), to_k_weight).squeeze(1));
+  return torch::stack(columns, 1);
+}
+
 }  // namespace
 
 EditConcept EditConcept::from(const Concept& learned) { return from(learned, learned.beta, learned.tau); }
@@ -45,6 +62,7 @@ EditConcept EditConcept::from(const Concept& learned, double beta, double tau) {
   entry.i_super = learned.i_super;
   entry.v_targets = learned.v_targets;
   entry.k_targets = learned.k_targets;
+  entry.edits_attention = learned.edits_attention;
   entry.beta = beta;
   entry.tau = tau;
   return entry;
@@ -84,6 +102,13 @@ void PerfusionEdit::check_index(size_t index) const {
                 " loaded)");
 }
 
+std::vector<const EditConcept*> PerfusionEdit::editing() const {
+  std::vector<const EditConcept*> active;
+  for (const auto& entry : concepts_)
+    if (entry.edits_attention) active.push_back(&entry);
+  return active;
+}
+
 void PerfusionEdit::set_gate(size_t index, double beta, double tau) {
   check_index(index);
   validate_gate(beta, tau);
@@ -120,11 +145,11 @@ const PerfusionEdit::SharedCache& PerfusionEdit::shared_cache(c10::ScalarType dt
   std::vector<at::Tensor> i_stars;
   std::vector<std::string> labels;
   std::vector<double> betas, taus;
-  for (const auto& entry : concepts_) {
-    i_stars.push_back(entry.i_star);
-    labels.push_back(entry.label);
-    betas.push_back(entry.beta);
-    taus.push_back(entry.tau);
+  for (const auto* entry : editing()) {
+    i_stars.push_back(entry->i_star);
+    labels.push_back(entry->label);
+    betas.push_back(entry->beta);
+    taus.push_back(entry->tau);
   }
   SharedCache cache;
   cache.dtype = dtype;
@@ -154,29 +179,24 @@ const PerfusionEdit::LayerCache& PerfusionEdit::layer_cache(int64_t layer_index,
   const auto& basis = shared.subspace.basis();  // [d, m]
   cache.k_of_i_star = to_k_weight.matmul(basis);
   cache.v_of_i_star = to_v_weight.matmul(basis);
-  // Key locking: o*_K = W_K · i_super, from this layer's own weights; concepts that carry
-  // stored K targets use those.
+  // Key locking: o*_K = W_K · i_super, from this layer's own weights.
   std::vector<at::Tensor> columns;
-  for (const auto& entry : concepts_) {
-    if (entry.k_targets.empty()) {
-      columns.push_back(to_k_weight.matmul(entry.i_super.detach().to(to_k_weight.device(), to_k_weight.scalar_type())));
-    } else {
-      columns.push_back(stack_targets({entry}, true, layer_index, to_k_weight.size(0), to_k_weight).squeeze(1));
-    }
-  }
-  cache.k_targets = torch::stack(columns, 1);
+  for (const auto* entry : editing())
+    columns.push_back(to_k_weight.matmul(entry->i_super.detach().to(to_k_weight.device(), to_k_weight.scalar_type())));
+  cache.k_of_i_super = torch::stack(columns, 1);
   return layers_[layer_index] = std::move(cache);
 }
 
 std::pair<at::Tensor, at::Tensor> PerfusionEdit::project(int64_t layer_index, const at::Tensor& context,
                                                         const at::Tensor& to_k_weight,
                                                         const at::Tensor& to_v_weight) const {
-  if (concepts_.empty()) return {at::linear(context, to_k_weight), at::linear(context, to_v_weight)};
+  const auto active = editing();
+  if (active.empty()) return {at::linear(context, to_k_weight), at::linear(context, to_v_weight)};
   if (key_context_.defined() && key_context_.sizes() != context.sizes())
     throw Error("Perfusion edit: the key context has shape " + c10::str(key_context_.sizes()) +
                 ", the text context " + c10::str(context.sizes()));
 
-  at::Tensor k_of_i_star, v_of_i_star, k_targets, beta, tau;
+  at::Tensor k_of_i_star, v_of_i_star, k_locked, beta, tau;
   ConceptSubspace subspace;
   {
     // The cached products are constants of the model and the concepts: built outside
@@ -187,14 +207,14 @@ std::pair<at::Tensor, at::Tensor> PerfusionEdit::project(int64_t layer_index, co
     const auto& layer = layer_cache(layer_index, to_k_weight, to_v_weight);
     k_of_i_star = layer.k_of_i_star;
     v_of_i_star = layer.v_of_i_star;
-    k_targets = layer.k_targets;
+    k_locked = layer.k_of_i_super;
     beta = shared_->beta;
     tau = shared_->tau;
     subspace = shared_->subspace;
   }
 
   // The V targets are read on every call: they are what training optimises.
-  const auto v_targets = stack_targets(concepts_, false, layer_index, to_v_weight.size(0), to_v_weight);
+  const auto v_targets = stack_targets(active, false, layer_index, to_v_weight.size(0), to_v_weight);
 
   const auto coefficients = subspace.coefficients(context.to(k_of_i_star.scalar_type()));  // [B, T, m]
   const auto gate = torch::sigmoid((coefficients - beta) / tau);
@@ -203,6 +223,7 @@ std::pair<at::Tensor, at::Tensor> PerfusionEdit::project(int64_t layer_index, co
   if (key_context_.defined()) {
     keys = at::linear(key_context_.to(context.device(), context.scalar_type()), to_k_weight);
   } else {
+    const auto k_targets = key_targets(active, k_locked, layer_index, to_k_weight);
     keys = at::linear(context, to_k_weight) - coefficients.matmul(k_of_i_star.t()) + gate.matmul(k_targets.t());
   }
   return {keys, values};

@@ -11,6 +11,9 @@
 // plus outer products: k = linear(ctx, W_K) − a·(W_K I*)ᵀ + σ·O*_Kᵀ, so the cost over the
 // plain UNet is a few [T, m] × [m, inner] products.
 //
+// Embedding-only concepts (edits_attention false) keep their index and gate but take no part
+// in the sums: no values of the targets could make the gated edit vanish for every e.
+//
 // Global locking: with a key context set (the prompt with every concept word replaced by its
 // supercategory, same batch and token layout), K is the plain projection of that context and
 // only V is edited.
@@ -32,13 +35,14 @@
 namespace perfusion::concepts {
 
 // What the edit needs of one concept. Tensors may live on any device and dtype (converted to
-// the layer weights'); V targets may require grad (training keeps their autograd graph).
+// the layer weights'); V and K targets may require grad (training keeps their autograd graph).
 struct EditConcept {
   std::string label;  // the token, for messages
   at::Tensor i_star;   // [d]
   at::Tensor i_super;  // [d]
   std::vector<at::Tensor> v_targets;  // per layer [inner_l]
   std::vector<at::Tensor> k_targets;  // optional per layer [inner_l]; empty: W_K · i_super
+  bool edits_attention = true;        // false: the projections stay plain for this concept
   double beta = kGenerationBeta;
   double tau = kGenerationTau;
 
@@ -82,7 +86,7 @@ class PerfusionEdit : public models::CrossAttentionEdit {
     c10::Device device{c10::kCPU};
     at::Tensor k_of_i_star;   // W_K I* [inner, m]
     at::Tensor v_of_i_star;   // W_V I* [inner, m]
-    at::Tensor k_targets;     // O*_K [inner, m]
+    at::Tensor k_of_i_super;  // W_K I_super [inner, m]: the locked K targets
   };
   struct SharedCache {
     c10::ScalarType dtype = c10::kFloat;
@@ -93,6 +97,7 @@ class PerfusionEdit : public models::CrossAttentionEdit {
   };
 
   void check_index(size_t index) const;
+  std::vector<const EditConcept*> editing() const;  // the concepts that edit, in order
   void invalidate();
   const SharedCache& shared_cache(c10::ScalarType dtype, c10::Device device) const;
   const LayerCache& layer_cache(int64_t layer_index, const at::Tensor& to_k_weight,

@@ -67,6 +67,7 @@ nlohmann::json resume_settings(const TrainingOptions& options, int64_t side, Mas
           {"i_star_decay", options.i_star_decay},
           {"resolution", side},
           {"mask_mode", mask_mode_name(mask_mode)},
+          {"variant", training_variant_name(options.variant)},
           {"templates", training_templates().size()},
           {"images", images_digest},
           {"precision", dtype_name(dtype)}};
@@ -96,7 +97,7 @@ at::Tensor render_preview(const TrainingModel& model, const TrainingObjective& o
   const auto timesteps = scheduler->timesteps().to(torch::kFloat64);
   auto gen = sampling::make_generator(stream_seed(options.seed, Stream::Preview));
   const int64_t channels = model.unet->config().in_channels;
-  const int64_t latent_side = model.vae ? side / 8 : side;
+  const int64_t latent_side = model.vae ? side / model.vae->config().downscale_factor() : side;
   auto latents = sampling::randn({1, channels, latent_side, latent_side}, gen).to(device) * scheduler->init_noise_sigma();
   for (int64_t i = 0; i < timesteps.size(0); ++i) {
     if (cancel && cancel->load()) return {};
@@ -125,6 +126,22 @@ std::string mask_mode_name(MaskMode mode) {
     case MaskMode::User: return "user";
   }
   return "auto";
+}
+
+TrainingVariant parse_training_variant(const std::string& name) {
+  if (name == "perfusion") return TrainingVariant::Perfusion;
+  if (name == "embedding-only") return TrainingVariant::EmbeddingOnly;
+  if (name == "unlocked-k") return TrainingVariant::UnlockedKey;
+  throw Error("unknown training variant '" + name + "' (use perfusion, embedding-only or unlocked-k)");
+}
+
+std::string training_variant_name(TrainingVariant variant) {
+  switch (variant) {
+    case TrainingVariant::Perfusion: return "perfusion";
+    case TrainingVariant::EmbeddingOnly: return "embedding-only";
+    case TrainingVariant::UnlockedKey: return "unlocked-k";
+  }
+  return "perfusion";
 }
 
 void validate_training_options(const TrainingOptions& options) {
@@ -170,7 +187,7 @@ TrainingResult train_concept(const TrainingModel& model, const TrainingImages& i
     if (callbacks.on_note) callbacks.on_note(line);
   };
   const int64_t side = options.resolution > 0 ? options.resolution
-                                              : model.unet->config().sample_size * (model.vae ? 8 : 1);
+                                              : model.unet->config().sample_size * (model.vae ? model.vae->config().downscale_factor() : 1);
   if (side < 16 || side % 8 != 0) throw Error("training resolution " + std::to_string(side) + " is not usable");
   validate_training_images(images, side);
   MaskMode mask_mode = options.mask_mode;
@@ -186,8 +203,11 @@ TrainingResult train_concept(const TrainingModel& model, const TrainingImages& i
   torch::AutoGradMode grad_mode(true);
 
   // C⁻¹ of the text encodings: the metric in which the edit recognises the concept.
-  const auto captions = options.covariance_captions > 0 ? builtin_captions(options.covariance_captions)
-                                                        : std::vector<std::string>{};
+  std::vector<std::string> captions = model.covariance_captions;
+  if (options.covariance_captions > 0) {
+    if (captions.empty()) captions = builtin_captions(options.covariance_captions);
+    if (captions.size() > options.covariance_captions) captions.resize(options.covariance_captions);
+  }
   Covariance covariance;
   if (options.cache_dir.empty()) {
     covariance = compute_covariance(*model.text_encoder, *model.tokenizer,
@@ -202,30 +222,43 @@ TrainingResult train_concept(const TrainingModel& model, const TrainingImages& i
   TrainingObjective objective(model, images, options.supercategory, side, mask_mode,
                               stream_seed(options.seed, Stream::Mask));
   note("training " + options.token + " (" + options.supercategory + ") on " + std::to_string(images.images.size()) +
-       " photos at " + std::to_string(side) + "x" + std::to_string(side) + ", mask: " + mask_mode_name(mask_mode));
+       " photos at " + std::to_string(side) + "x" + std::to_string(side) + ", mask: " + mask_mode_name(mask_mode) +
+       (options.variant == TrainingVariant::Perfusion ? "" : ", variant: " + training_variant_name(options.variant)));
   const auto dtype = objective.unet_dtype();
   const bool scaled_loss = dtype == c10::kHalf;
 
   // The learned tensors: float32 leaves on the model's device.
   const auto layers = model.unet->cross_attention_layers();
+  const bool edits_attention = options.variant != TrainingVariant::EmbeddingOnly;
+  const bool learns_k = options.variant == TrainingVariant::UnlockedKey;
   at::Tensor embedding, i_star;
-  std::vector<at::Tensor> v_targets;
+  std::vector<at::Tensor> v_targets, k_targets;
   {
     torch::NoGradGuard no_grad;
     embedding = objective.supercategory_embedding().clone();
     const auto i_super = objective.i_super();
-    for (const auto& layer : layers)
-      v_targets.push_back(layer.to_v_weight.to(torch::kFloat32).matmul(i_super.to(layer.to_v_weight.device())).clone());
+    for (const auto& layer : layers) {
+      if (edits_attention)
+        v_targets.push_back(layer.to_v_weight.to(torch::kFloat32).matmul(i_super.to(layer.to_v_weight.device())).clone());
+      // From the locked value: the unlocked run starts where Perfusion's K stays.
+      if (learns_k)
+        k_targets.push_back(layer.to_k_weight.to(torch::kFloat32).matmul(i_super.to(layer.to_k_weight.device())).clone());
+    }
     // i* starts as the token's encoding with its initial embedding, over all templates.
     const auto all = torch::arange(static_cast<int64_t>(training_templates().size()), torch::kLong);
     i_star = objective.conditioning(embedding, all).second.mean(0).clone();
   }
   embedding.set_requires_grad(true);
   for (auto& v : v_targets) v.set_requires_grad(true);
+  for (auto& k : k_targets) k.set_requires_grad(true);
   std::vector<at::Tensor> parameters{embedding};
   std::vector<double> rates{options.lr_embedding};
   for (const auto& v : v_targets) {
     parameters.push_back(v);
+    rates.push_back(options.lr_v);
+  }
+  for (const auto& k : k_targets) {
+    parameters.push_back(k);
     rates.push_back(options.lr_v);
   }
   AdamWSettings adam;
@@ -244,9 +277,16 @@ TrainingResult train_concept(const TrainingModel& model, const TrainingImages& i
                   "), not " + options.token + " (" + options.supercategory + ")");
     if (state.base_model_fingerprint != model.fingerprint)
       throw Error("training state " + options.resume_path + " was made with another base model");
-    if (state.settings != settings) {
-      const auto saved = nlohmann::json::parse(state.settings);
-      const auto now = nlohmann::json::parse(settings);
+    auto saved = nlohmann::json::parse(state.settings);
+    const auto now = nlohmann::json::parse(settings);
+    if (!saved.contains("variant")) saved["variant"] = training_variant_name(TrainingVariant::Perfusion);  // older states
+    if (saved["variant"] != now["variant"]) {
+      const auto& variant = saved["variant"];
+      throw Error("cannot resume from " + options.resume_path + ": it was trained with variant '" +
+                  (variant.is_string() ? variant.get<std::string>() : variant.dump()) + "', this run asks for '" +
+                  training_variant_name(options.variant) + "'");
+    }
+    if (saved != now) {
       std::string differing = "settings";
       for (auto it = now.begin(); it != now.end(); ++it)
         if (!saved.contains(it.key()) || saved[it.key()] != it.value()) {
@@ -258,19 +298,25 @@ TrainingResult train_concept(const TrainingModel& model, const TrainingImages& i
     if (state.step > options.steps)
       throw Error("training state " + options.resume_path + " is at step " + std::to_string(state.step) +
                   ", beyond the " + std::to_string(options.steps) + " steps asked for");
-    if (state.v_targets.size() != v_targets.size())
-      throw Error("training state " + options.resume_path + " has " + std::to_string(state.v_targets.size()) +
-                  " V targets, the UNet " + std::to_string(v_targets.size()) + " cross-attention layers");
     torch::NoGradGuard no_grad;
+    const auto restore_targets = [&](const char* what, const std::vector<at::Tensor>& saved_targets,
+                                     std::vector<at::Tensor>& targets) {
+      if (saved_targets.size() != targets.size())
+        throw Error("training state " + options.resume_path + " has " + std::to_string(saved_targets.size()) + " " +
+                    what + " targets, this run learns " + std::to_string(targets.size()));
+      for (size_t l = 0; l < targets.size(); ++l) {
+        if (saved_targets[l].sizes() != targets[l].sizes())
+          throw Error("training state " + options.resume_path + ": " + what + " target " + std::to_string(l) +
+                      " has the wrong width");
+        targets[l].copy_(saved_targets[l]);
+      }
+    };
     if (state.embedding.sizes() != embedding.sizes() || state.i_star.sizes() != i_star.sizes())
       throw Error("training state " + options.resume_path + " has the wrong text width");
     embedding.copy_(state.embedding);
     i_star.copy_(state.i_star);
-    for (size_t l = 0; l < v_targets.size(); ++l) {
-      if (state.v_targets[l].sizes() != v_targets[l].sizes())
-        throw Error("training state " + options.resume_path + ": V target " + std::to_string(l) + " has the wrong width");
-      v_targets[l].copy_(state.v_targets[l]);
-    }
+    restore_targets("V", state.v_targets, v_targets);
+    restore_targets("K", state.k_targets, k_targets);
     optimizer.restore(state.optimizer_steps, state.first_moments, state.second_moments);
     loss_scale = state.loss_scale;
     good_steps = state.loss_scale_good_steps;
@@ -278,13 +324,14 @@ TrainingResult train_concept(const TrainingModel& model, const TrainingImages& i
     note("resuming at step " + std::to_string(start) + " of " + std::to_string(options.steps));
   }
 
-  PerfusionEdit edit(c_inv);
-  {
+  PerfusionEdit edit(c_inv);  // without a concept (EmbeddingOnly): the plain projections
+  if (edits_attention) {
     EditConcept entry;
     entry.label = options.token;
     entry.i_star = i_star.clone();
     entry.i_super = objective.i_super();
     entry.v_targets = v_targets;  // the leaves themselves: the optimizer's updates are seen
+    entry.k_targets = k_targets;
     entry.beta = options.beta;
     entry.tau = options.tau;
     edit.add_concept(std::move(entry));
@@ -301,6 +348,16 @@ TrainingResult train_concept(const TrainingModel& model, const TrainingImages& i
     learned.i_star = cpu_copy(i_star);
     learned.i_super = cpu_copy(objective.i_super());
     for (const auto& v : v_targets) learned.v_targets.push_back(cpu_copy(v));
+    for (const auto& k : k_targets) learned.k_targets.push_back(cpu_copy(k));
+    if (!edits_attention) {
+      learned.edits_attention = false;
+      // Unused while the flag is honoured; a reader that ignored it would get o* = W i*: nearly no edit.
+      torch::NoGradGuard no_grad;
+      for (const auto& layer : layers) {
+        learned.v_targets.push_back(cpu_copy(layer.to_v_weight.to(torch::kFloat32).matmul(i_star.to(layer.to_v_weight.device()))));
+        learned.k_targets.push_back(cpu_copy(layer.to_k_weight.to(torch::kFloat32).matmul(i_star.to(layer.to_k_weight.device()))));
+      }
+    }
     learned.beta = kGenerationBeta;
     learned.tau = kGenerationTau;
     learned.base_model_fingerprint = model.fingerprint;
@@ -324,6 +381,7 @@ TrainingResult train_concept(const TrainingModel& model, const TrainingImages& i
     state.embedding = embedding;
     state.i_star = i_star;
     state.v_targets = v_targets;
+    state.k_targets = k_targets;
     state.optimizer_steps = optimizer.steps_taken();
     state.first_moments = optimizer.first_moments();
     state.second_moments = optimizer.second_moments();
@@ -412,7 +470,7 @@ TrainingResult train_concept(const TrainingModel& model, const TrainingImages& i
       torch::NoGradGuard no_grad;
       const auto current = torch::cat(encodings).mean(0).to(i_star.device(), torch::kFloat32);
       i_star.mul_(options.i_star_decay).add_(current, 1.0 - options.i_star_decay);
-      edit.set_i_star(0, i_star.clone());
+      if (edit.concept_count() > 0) edit.set_i_star(0, i_star.clone());
     }
     last_loss = loss_sum / static_cast<double>(accumulation);
     if (!std::isfinite(last_loss) && !scaled_loss)

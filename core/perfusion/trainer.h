@@ -10,6 +10,9 @@
 // templates, timesteps and noise from a generator seeded by (seed, step, micro-batch), so a
 // run cancelled at step k and resumed from its state file continues exactly like an
 // uninterrupted one.
+//
+// Two ablations of the method for research comparisons (TrainingVariant): learning the
+// embedding alone (textual inversion), and learning the K targets too (no key locking).
 #include "core/perfusion/concept.h"
 #include "core/perfusion/training_data.h"
 
@@ -42,6 +45,9 @@ struct TrainingModel {
   const models::AutoencoderKL* vae = nullptr;  // nullptr: a pixel-space model (the UNet denoises RGB in [-1, 1])
   nlohmann::json scheduler_config;  // the model's diffusers scheduler config (noise schedule)
   std::string fingerprint;          // base-model fingerprint (concept compatibility, covariance cache)
+  // The captions C is estimated over for this model (models::Checkpoint::covariance_captions);
+  // empty: the built-in set.
+  std::vector<std::string> covariance_captions;
 };
 
 enum class MaskMode {
@@ -52,6 +58,14 @@ enum class MaskMode {
 MaskMode parse_mask_mode(const std::string& name);  // "auto", "none", "user"
 std::string mask_mode_name(MaskMode mode);
 
+enum class TrainingVariant {
+  Perfusion,      // embedding and V targets; K locked to the supercategory
+  EmbeddingOnly,  // only the embedding, no cross-attention edit (the concept's edits_attention is false)
+  UnlockedKey,    // K targets learned like the V targets (from W_K · i_super, at lr_v)
+};
+TrainingVariant parse_training_variant(const std::string& name);  // "perfusion", "embedding-only", "unlocked-k"
+std::string training_variant_name(TrainingVariant variant);
+
 struct TrainingOptions {
   std::string token;          // "<tom>"
   std::string supercategory;  // "cat"
@@ -59,7 +73,7 @@ struct TrainingOptions {
   int64_t micro_batch = 1;         // images per UNet call
   int64_t effective_batch = 16;    // images per optimizer step (gradient accumulation); a multiple of micro_batch
   double lr_embedding = 0.006;
-  double lr_v = 0.03;
+  double lr_v = 0.03;              // V targets (and K targets with UnlockedKey)
   double weight_decay = 1e-2;      // AdamW's default
   double beta = kTrainingBeta;     // gate while training
   double tau = kTrainingTau;
@@ -67,6 +81,7 @@ struct TrainingOptions {
   uint64_t seed = 0;
   int64_t resolution = 0;          // training image side; 0: the model's default size
   MaskMode mask_mode = MaskMode::Automatic;
+  TrainingVariant variant = TrainingVariant::Perfusion;
 
   // Covariance of the text encodings: cached under cache_dir; covariance_captions 0 uses the
   // built-in caption set (kDefaultCaptionCount), fewer is faster but rougher (tests).

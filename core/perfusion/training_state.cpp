@@ -34,6 +34,8 @@ void save_training_state(const TrainingState& state, const std::string& path) {
   io::NamedTensors tensors{{"embedding", cpu_float(state.embedding)}, {"i_star", cpu_float(state.i_star)}};
   for (size_t l = 0; l < state.v_targets.size(); ++l)
     tensors.emplace_back("v_target." + std::to_string(l), cpu_float(state.v_targets[l]));
+  for (size_t l = 0; l < state.k_targets.size(); ++l)
+    tensors.emplace_back("k_target." + std::to_string(l), cpu_float(state.k_targets[l]));
   for (size_t i = 0; i < state.first_moments.size(); ++i) {
     tensors.emplace_back("adam.exp_avg." + std::to_string(i), cpu_float(state.first_moments[i]));
     tensors.emplace_back("adam.exp_avg_sq." + std::to_string(i), cpu_float(state.second_moments[i]));
@@ -49,6 +51,7 @@ void save_training_state(const TrainingState& state, const std::string& path) {
                          {"settings", state.settings},
                          {"step", std::to_string(state.step)},
                          {"layers", std::to_string(state.v_targets.size())},
+                         {"k_layers", std::to_string(state.k_targets.size())},
                          {"optimizer_tensors", std::to_string(state.first_moments.size())},
                          {"optimizer_steps", std::to_string(state.optimizer_steps)},
                          {"loss_scale", scale},
@@ -76,8 +79,10 @@ TrainingState load_training_state(const std::string& path) {
   state.optimizer_steps = parse_count(meta, "optimizer_steps", path);
   state.loss_scale_good_steps = parse_count(meta, "loss_scale_good_steps", path);
   const int64_t layers = parse_count(meta, "layers", path);
+  // Absent in states written before K targets could be learned.
+  const int64_t k_layers = meta.count("k_layers") ? parse_count(meta, "k_layers", path) : 0;
   const int64_t optimizer_tensors = parse_count(meta, "optimizer_tensors", path);
-  if (layers > kMaxLayerCount || optimizer_tensors > layers + 1)
+  if (layers > kMaxLayerCount || k_layers > kMaxLayerCount || optimizer_tensors > layers + k_layers + 1)
     throw Error("training state " + path + ": implausible tensor counts");
   try {
     state.loss_scale = std::stod(value("loss_scale"));
@@ -95,6 +100,7 @@ TrainingState load_training_state(const std::string& path) {
   state.embedding = tensor("embedding");
   state.i_star = tensor("i_star");
   for (int64_t l = 0; l < layers; ++l) state.v_targets.push_back(tensor("v_target." + std::to_string(l)));
+  for (int64_t l = 0; l < k_layers; ++l) state.k_targets.push_back(tensor("k_target." + std::to_string(l)));
   for (int64_t i = 0; i < optimizer_tensors; ++i) {
     state.first_moments.push_back(tensor("adam.exp_avg." + std::to_string(i)));
     state.second_moments.push_back(tensor("adam.exp_avg_sq." + std::to_string(i)));

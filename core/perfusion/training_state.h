@@ -24,9 +24,10 @@ struct TrainingState {
   int64_t step = 0;  // optimizer steps done
   at::Tensor embedding;               // [d]
   at::Tensor i_star;                  // [d]
-  std::vector<at::Tensor> v_targets;  // per layer
+  std::vector<at::Tensor> v_targets;  // per layer (none when only the embedding is learned)
+  std::vector<at::Tensor> k_targets;  // per layer when K targets are learned, else none
   int64_t optimizer_steps = 0;
-  std::vector<at::Tensor> first_moments;   // AdamW, in the order embedding, v_targets...
+  std::vector<at::Tensor> first_moments;   // AdamW, in the order embedding, v_targets..., k_targets...
   std::vector<at::Tensor> second_moments;
   double loss_scale = 1.0;
   int64_t loss_scale_good_steps = 0;

@@ -25,7 +25,8 @@ std::string default_cache_dir() {
 
 ConceptSet::ConceptSet(StableDiffusion& model, const std::string& cache_dir) : model_(model) {
   covariance_ = std::make_unique<concepts::Covariance>(concepts::load_or_compute_covariance(
-      model.checkpoint().fingerprint, cache_dir, model.text_encoder(), model.tokenizer()));
+      model.checkpoint().fingerprint, cache_dir, model.text_encoder(), model.tokenizer(),
+      model.checkpoint().covariance_captions));
   edit_ = std::make_unique<concepts::PerfusionEdit>(covariance_->inverse.inverse);
 }
 
@@ -64,16 +65,18 @@ void ConceptSet::set_all_betas(double beta) {
 }
 
 void ConceptSet::prepare(const std::string& prompt, const std::string& negative_prompt, int64_t batch, bool guided) {
-  if (!global_locking_ || concepts_.empty()) {
+  // Embedding-only concepts leave the keys alone: their tokens stay in the key context.
+  std::vector<const concepts::Concept*> locked;
+  for (const auto& c : concepts_)
+    if (c->edits_attention) locked.push_back(c.get());
+  if (!global_locking_ || locked.empty()) {
     edit_->set_key_context(at::Tensor());
     return;
   }
-  std::vector<const concepts::Concept*> all;
-  for (const auto& c : concepts_) all.push_back(c.get());
   const int64_t length = model_.checkpoint().text_encoder_config.max_position_embeddings;
   auto encode_keys = [&](const std::string& text) {
     c10::InferenceMode guard;
-    const auto ids = concepts::key_context_ids(model_.tokenizer(), text, all, length);
+    const auto ids = concepts::key_context_ids(model_.tokenizer(), text, locked, length);
     auto input = torch::tensor(ids, torch::kLong).unsqueeze(0).to(model_.device());
     return model_.text_encoder().forward(input).repeat({batch, 1, 1});
   };

@@ -62,6 +62,8 @@ StableDiffusion::~StableDiffusion() = default;
 
 const nlohmann::json& StableDiffusion::scheduler_config() const { return checkpoint_->scheduler_config; }
 
+int64_t StableDiffusion::latent_scale() const { return vae_ ? checkpoint_->vae_config.downscale_factor() : 1; }
+
 int64_t StableDiffusion::default_image_size() const { return checkpoint_->unet_config.sample_size * latent_scale(); }
 
 models::AutoencoderKL& StableDiffusion::vae() {

@@ -41,7 +41,7 @@ class StableDiffusion {
   models::AutoencoderKL& vae();
   bool has_vae() const { return vae_ != nullptr; }
   // Image pixels per latent pixel: 8 with SD's VAE, 1 in pixel space.
-  int64_t latent_scale() const { return vae_ ? 8 : 1; }
+  int64_t latent_scale() const;
   const c10::Device& device() const { return device_; }
   c10::ScalarType dtype() const { return dtype_; }
   const nlohmann::json& scheduler_config() const;

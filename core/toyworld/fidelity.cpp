@@ -54,10 +54,7 @@ cv::Mat lab_histogram(const Segmentation& seg, const ObjectRegion& region) {
   return h;
 }
 
-bool measure(const cv::Mat& rgb, Shape shape, Measurement& m) {
-  const Segmentation seg = segment(rgb);
-  if (seg.objects.empty()) return false;
-  const ObjectRegion& region = seg.objects[0];
+void measure_region(const Segmentation& seg, const ObjectRegion& region, Shape shape, Measurement& m) {
   const ShapeMatch match = match_class(region, shape);
   m.histogram = lab_histogram(seg, region);
   m.silhouette = to_frame(region.soft, region, match.rotation_deg);
@@ -77,7 +74,34 @@ bool measure(const cv::Mat& rgb, Shape shape, Measurement& m) {
       const float w = m.layout_weight.at<float>(y, x);
       m.layout.at<cv::Vec3f>(y, x) = w > 1e-3f ? m.layout.at<cv::Vec3f>(y, x) / w : cv::Vec3f(0, 0, 0);
     }
+}
+
+bool measure(const cv::Mat& rgb, Shape shape, Measurement& m) {
+  const Segmentation seg = segment(rgb);
+  if (seg.objects.empty()) return false;
+  measure_region(seg, seg.objects[0], shape, m);
   return true;
+}
+
+Fidelity compare(const Measurement& m, const ConceptReference& reference) {
+  Fidelity f;
+  f.found = true;
+  cv::Mat lo;
+  cv::min(m.histogram, reference.histogram, lo);
+  f.colour = std::clamp(cv::sum(lo)[0], 0.0, 1.0);
+
+  double weighted = 0, weight = 0;
+  for (int y = 0; y < kLayoutSide; ++y)
+    for (int x = 0; x < kLayoutSide; ++x) {
+      const double w = std::min(m.layout_weight.at<float>(y, x), reference.layout_weight.at<float>(y, x));
+      if (w < 0.5) continue;
+      weighted += w * cv::norm(m.layout.at<cv::Vec3f>(y, x) - reference.layout.at<cv::Vec3f>(y, x));
+      weight += w;
+    }
+  f.layout = weight > 0 ? std::exp(-weighted / weight / kLayoutScale) : 0.0;
+  f.shape = soft_iou(m.silhouette, reference.silhouette);
+  f.score = 0.4 * f.colour + 0.4 * f.layout + 0.2 * f.shape;
+  return f;
 }
 
 }  // namespace
@@ -119,27 +143,20 @@ ConceptReference make_concept_reference(Shape shape, const std::vector<cv::Mat>&
 }
 
 Fidelity concept_fidelity(const cv::Mat& rgb, const ConceptReference& reference) {
-  Fidelity f;
   Measurement m;
-  if (!measure(rgb, reference.shape, m)) return f;
-  f.found = true;
+  if (!measure(rgb, reference.shape, m)) return {};
+  return compare(m, reference);
+}
 
-  cv::Mat lo;
-  cv::min(m.histogram, reference.histogram, lo);
-  f.colour = std::clamp(cv::sum(lo)[0], 0.0, 1.0);
-
-  double weighted = 0, weight = 0;
-  for (int y = 0; y < kLayoutSide; ++y)
-    for (int x = 0; x < kLayoutSide; ++x) {
-      const double w = std::min(m.layout_weight.at<float>(y, x), reference.layout_weight.at<float>(y, x));
-      if (w < 0.5) continue;
-      weighted += w * cv::norm(m.layout.at<cv::Vec3f>(y, x) - reference.layout.at<cv::Vec3f>(y, x));
-      weight += w;
-    }
-  f.layout = weight > 0 ? std::exp(-weighted / weight / kLayoutScale) : 0.0;
-  f.shape = soft_iou(m.silhouette, reference.silhouette);
-  f.score = 0.4 * f.colour + 0.4 * f.layout + 0.2 * f.shape;
-  return f;
+std::vector<Fidelity> object_fidelities(const cv::Mat& rgb, const ConceptReference& reference) {
+  const Segmentation seg = segment(rgb);
+  std::vector<Fidelity> out;
+  for (const ObjectRegion& region : seg.objects) {
+    Measurement m;
+    measure_region(seg, region, reference.shape, m);
+    out.push_back(compare(m, reference));
+  }
+  return out;
 }
 
 }  // namespace perfusion::toyworld

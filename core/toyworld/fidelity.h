@@ -30,6 +30,9 @@ struct Fidelity {
   bool found = false;
 };
 
+// Of the picture's main (largest) object.
 Fidelity concept_fidelity(const cv::Mat& rgb, const ConceptReference& reference);
+// Of every object in the picture, largest first (for pictures meant to hold several concepts).
+std::vector<Fidelity> object_fidelities(const cv::Mat& rgb, const ConceptReference& reference);
 
 }  // namespace perfusion::toyworld

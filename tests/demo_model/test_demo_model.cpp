@@ -1,14 +1,17 @@
 // Demo model pretraining on a micro configuration: training lowers the loss, a resumed run is
 // bit-identical to an uninterrupted one, and the exported folder loads as an SD 1.x checkpoint
-// (pixel space, sentencepiece tokenizer) and generates an image.
+// (pixel space, or latent space with the VAE trained first; sentencepiece tokenizer) and
+// generates an image.
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
 #include <torch/torch.h>
 
+#include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/demo_model/pretrainer.h"
 #include "core/demo_model/training_batch.h"
+#include "core/demo_model/world_captions.h"
 #include "core/models/checkpoint.h"
 #include "core/pipeline/stable_diffusion.h"
 #include "core/pipeline/text_to_image.h"
@@ -28,7 +31,7 @@ class TestDemoModel : public QObject {
  private slots:
   void initTestCase() {
     QVERIFY(dir_.isValid());
-    torch::set_num_threads(2);
+    torch::set_num_threads(1);  // ctest runs two tests at once on two cores
   }
 
   void batchesAreAFunctionOfSeedAndStep() {
@@ -106,11 +109,95 @@ class TestDemoModel : public QObject {
     const auto again = perfusion::pipeline::text_to_image(*model, request);
     QVERIFY(torch::equal(result.images, again.images));
 
+    // A caption file that is there but empty is refused, not silently replaced by the built-in set.
+    perfusion::write_file_atomically(path("export/model/covariance_captions.txt"), "\n\n");
+    QVERIFY_THROWS_EXCEPTION(Error, perfusion::models::load_checkpoint(path("export/model")));
+    perfusion::demo_model::write_covariance_captions(path("export/model"), 2);
+
     // The exported folder is also a starting point for more training (the shipped weights).
     auto continued = DemoPretrainer::resume(path("export/model"), path("continued"));
     QCOMPARE(continued->step(), int64_t(3));
     const double loss = continued->train_step();
     QVERIFY(std::isfinite(loss));
+  }
+
+  void latentModelTrainsItsVaeFirst() {
+    const DemoModelSpec spec = DemoModelSpec::micro_latent();
+    auto trainer = DemoPretrainer::from_scratch(spec, 4, path("latent"));
+    QVERIFY(trainer->in_vae_stage());
+    // named_state() shares storage with the live weights: keep copies.
+    const auto snapshot = [&] {
+      auto state = trainer->named_state();
+      for (auto& [name, tensor] : state) tensor = tensor.clone();
+      return state;
+    };
+    const auto before = snapshot();
+    for (int64_t i = 0; i < spec.vae_steps; ++i) QVERIFY(std::isfinite(trainer->train_step()));
+    QVERIFY(!trainer->in_vae_stage());
+    // The VAE stage moved only the VAE.
+    const auto after_vae = snapshot();
+    for (size_t i = 0; i < before.size(); ++i) {
+      if (before[i].first.rfind("param/", 0) != 0) continue;
+      const bool is_vae = before[i].first.rfind("param/vae.", 0) == 0;
+      QVERIFY2(torch::equal(before[i].second, after_vae[i].second) != is_vae, before[i].first.c_str());
+    }
+    // The UNet stage (its first step freezes the VAE at its EMA weights) moves the UNet and
+    // text encoder and leaves the VAE alone.
+    QVERIFY(std::isfinite(trainer->train_step()));
+    const auto frozen = snapshot();
+    QVERIFY(std::isfinite(trainer->train_step()));
+    const auto after_unet = snapshot();
+    for (size_t i = 0; i < before.size(); ++i) {
+      if (before[i].first.rfind("param/", 0) != 0) continue;
+      const bool is_vae = before[i].first.rfind("param/vae.", 0) == 0;
+      QVERIFY2(torch::equal(frozen[i].second, after_unet[i].second) == is_vae, before[i].first.c_str());
+    }
+    trainer->export_model(path("latent/model"));
+
+    const auto checkpoint = perfusion::models::load_checkpoint(path("latent/model"));
+    QVERIFY(!checkpoint.pixel_space);
+    QCOMPARE(checkpoint.unet_config.in_channels, int64_t(4));
+    QCOMPARE(checkpoint.vae_config.downscale_factor(), int64_t(4));
+    // The world's captions, for Perfusion's covariance.
+    QCOMPARE(checkpoint.covariance_captions.size(), size_t(perfusion::demo_model::kCovarianceCaptionCount));
+    QVERIFY(checkpoint.covariance_captions.front().find("background") != std::string::npos);
+    // Measured at the end of the VAE stage, not the initial 1.
+    QVERIFY(checkpoint.vae_config.scaling_factor != 1.0);
+    QVERIFY(std::isfinite(checkpoint.vae_config.scaling_factor) && checkpoint.vae_config.scaling_factor > 0);
+
+    perfusion::pipeline::ModelOptions options;
+    options.model_path = path("latent/model");
+    options.device = "cpu";
+    auto model = perfusion::pipeline::StableDiffusion::load(options);
+    QVERIFY(model->has_vae());
+    QCOMPARE(model->latent_scale(), int64_t(4));
+    QCOMPARE(model->default_image_size(), int64_t(64));
+    perfusion::pipeline::TextToImageRequest request;
+    request.prompt = "a small blue dotted heart in the middle, on a black background";
+    request.steps = 3;
+    request.seed = 3;
+    const auto result = perfusion::pipeline::text_to_image(*model, request);
+    QCOMPARE(result.images.sizes().vec(), std::vector<int64_t>({1, 64, 64, 3}));
+    QVERIFY(torch::isfinite(result.images).all().item<bool>());
+  }
+
+  void latentResumeAcrossTheStageBoundaryIsBitIdentical() {
+    const DemoModelSpec spec = DemoModelSpec::micro_latent();
+    auto straight = DemoPretrainer::from_scratch(spec, 6, path("lstraight"));
+    for (int64_t i = 0; i < spec.vae_steps + 2; ++i) straight->train_step();
+
+    auto first = DemoPretrainer::from_scratch(spec, 6, path("lfirst"));
+    for (int64_t i = 0; i < spec.vae_steps; ++i) first->train_step();
+    first->save_state(path("lfirst"));
+    first.reset();
+    auto resumed = DemoPretrainer::resume(path("lfirst"), path("lsecond"));
+    for (int i = 0; i < 2; ++i) resumed->train_step();
+
+    const auto a = straight->named_state();
+    const auto b = resumed->named_state();
+    QCOMPARE(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) QVERIFY2(torch::equal(a[i].second, b[i].second), a[i].first.c_str());
+    QCOMPARE(resumed->spec().vae.scaling_factor, straight->spec().vae.scaling_factor);
   }
 };
 

@@ -1,5 +1,6 @@
 // `perfusion train` end to end on the sd-tiny fixture: a few steps from a folder of photos to
-// a concept file that loads, progress on stderr, and bad input answered by one clear line.
+// a concept file that loads, --variant reaching the concept, progress on stderr, and bad input
+// answered by one clear line.
 #include "core/common/atomic_file.h"
 #include "core/image/png.h"
 #include "core/perfusion/concept_file.h"
@@ -82,6 +83,17 @@ class TestTrainCli : public QObject {
     QVERIFY(!QFile::exists(dir_.filePath("disc.train-state.safetensors")));
   }
 
+  void variantReachesTheConcept() {
+    const QString out = dir_.filePath("unlocked.safetensors");
+    const auto run = run_cli(base_args() + QStringList{"--images", dir_.filePath("photos"), "--token", "<disc>",
+                                                       "--variant", "unlocked-k", "--out", out});
+    QVERIFY2(!run.crashed && run.exit_code == 0, qPrintable(run.err));
+    QVERIFY2(run.err.contains("variant: unlocked-k"), qPrintable(run.err));
+    const auto learned = concepts::load_concept(out.toStdString());
+    QCOMPARE(learned.k_targets.size(), size_t{16});
+    QVERIFY(learned.training.find("\"variant\":\"unlocked-k\"") != std::string::npos);
+  }
+
   void badInputGivesOneLine_data() {
     QTest::addColumn<QStringList>("extra");
     QTest::addColumn<QString>("message");
@@ -93,6 +105,8 @@ class TestTrainCli : public QObject {
                                    << "does not exist";
     QTest::newRow("zero steps") << QStringList{"--images", dir_.filePath("photos"), "--token", "<disc>", "--steps", "0"}
                                 << "steps must be between";
+    QTest::newRow("unknown variant") << QStringList{"--images", dir_.filePath("photos"), "--token", "<disc>", "--variant", "frozen"}
+                                     << "unknown training variant 'frozen'";
   }
 
   void badInputGivesOneLine() {

@@ -62,6 +62,22 @@ class TestMainWindow : public QObject {
  private slots:
   void initTestCase() { test::prepareUiTestEnvironment("test_main_window"); }
 
+  void without_a_configured_model_the_demo_model_loads() {
+    // A resources folder whose demo model is the fixture (a diffusers folder).
+    QTemporaryDir resources;
+    QVERIFY(QFile::link(test::fixtureModelPath(), resources.filePath(QStringLiteral("demo-model"))));
+    const QByteArray previous = qgetenv("PERFUSION_RESOURCES");
+    qputenv("PERFUSION_RESOURCES", resources.path().toLocal8Bit());
+    test::useFixtureModel(false);
+    QCOMPARE(ui::AppSettings::effectiveModelSettings().modelPath, resources.filePath(QStringLiteral("demo-model")));
+    {
+      MainWindow window;
+      QVERIFY(waitForReady(window));
+    }
+    qputenv("PERFUSION_RESOURCES", previous);
+    QVERIFY(ui::AppSettings::effectiveModelSettings().modelPath.isEmpty());
+  }
+
   void without_a_model_the_window_says_so() {
     test::useFixtureModel(false);
     MainWindow window;

@@ -2,10 +2,17 @@
 // encoding and decoding, and the translations (loaded, and complete).
 #include "tests/ui/ui_test_environment.h"
 #include "ui/png_metadata.h"
+#include "ui/prompt_composer.h"
+#include "ui/prompt_edit.h"
+#include "ui/prompt_token_highlighter.h"
 #include "ui/results_model.h"
 #include "ui/translations.h"
 
 #include <QAbstractItemModelTester>
+#include <QAbstractItemView>
+#include <QCompleter>
+#include <QTextBlock>
+#include <QTextLayout>
 #include <QFile>
 #include <QImageReader>
 #include <QTemporaryDir>
@@ -114,6 +121,42 @@ class TestUiUnits : public QObject {
     QVERIFY(!ui::openGeneratedPng(garbage, &error).has_value());
     QVERIFY(!error.isEmpty());
     QVERIFY(!error.contains(QLatin1Char('\n')));
+  }
+
+  void typing_a_bracket_offers_the_library_tokens() {
+    ui::PromptComposer composer;
+    composer.setLibraryTokens({QStringLiteral("<tom>"), QStringLiteral("<rex>")});
+    composer.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&composer));
+    auto* prompt = composer.findChild<ui::PromptEdit*>(QStringLiteral("prompt"));
+    QVERIFY(prompt);
+    prompt->setFocus();
+    QTest::keyClicks(prompt, QStringLiteral("a photo of <"));
+    QAbstractItemView* popup = composer.tokenCompleter()->popup();
+    QTRY_VERIFY(popup->isVisible());
+    QCOMPARE(composer.tokenCompleter()->completionCount(), 2);
+    QTest::keyClick(prompt, Qt::Key_R);  // narrows to <rex>
+    QCOMPARE(composer.tokenCompleter()->completionCount(), 1);
+    QTest::keyClick(popup, Qt::Key_Return);
+    QCOMPARE(composer.settings().prompt, QStringLiteral("a photo of <rex>"));
+    QVERIFY(!popup->isVisible());
+    QTest::keyClicks(prompt, QStringLiteral(" in the snow"));
+    QCOMPARE(composer.settings().prompt, QStringLiteral("a photo of <rex> in the snow"));
+  }
+
+  void known_and_unknown_tokens_are_highlighted_differently() {
+    ui::PromptEdit edit;
+    edit.setConceptTokens({QStringLiteral("<tom>")});
+    edit.setPlainText(QStringLiteral("<tom> and <tim>"));
+    const auto formats = edit.document()->firstBlock().layout()->formats();
+    auto colourAt = [&](int position) {
+      for (const auto& range : formats)
+        if (position >= range.start && position < range.start + range.length) return range.format.foreground().color();
+      return QColor();
+    };
+    QCOMPARE(colourAt(1), ui::PromptTokenHighlighter::knownTokenColor());
+    QCOMPARE(colourAt(11), ui::PromptTokenHighlighter::unknownTokenColor());
+    QVERIFY(!colourAt(7).isValid());  // "and" is plain text
   }
 
   void translations_load_and_differ_from_english() {

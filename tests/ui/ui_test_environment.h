@@ -17,6 +17,9 @@ inline void prepareUiTestEnvironment(const char* name) {
   QStandardPaths::setTestModeEnabled(true);
   QSettings().clear();
   ui::initResources();
+  // No shipped demo model stands in for "no model configured"; a test that wants one points
+  // PERFUSION_RESOURCES at a folder of its own.
+  qputenv("PERFUSION_RESOURCES", "/nonexistent/perfusion-test-resources");
 }
 
 inline QString fixtureModelPath() { return QString::fromStdString(sd_tiny_dir() + "/diffusers"); }

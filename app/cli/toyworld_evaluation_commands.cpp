@@ -1,0 +1,215 @@
+// `perfusion toyworld quality | eval | photos`: the demo model's yardsticks (base-model quality
+// on held-out captions; Perfusion against its ablations across β) and its sample photo sets.
+#include "app/cli/toyworld_commands.h"
+
+#include "app/cli/arguments.h"
+#include "app/cli/generation_options.h"
+#include "app/cli/model_argument.h"
+#include "core/common/error.h"
+
+#ifdef PERFUSION_HAVE_DEMO_MODEL
+#include "core/evaluation/base_quality.h"
+#include "core/evaluation/concept_evaluation.h"
+#include "core/evaluation/evaluation_report.h"
+#include "core/image/png.h"
+#include "core/pipeline/concept_set.h"
+#include "core/pipeline/device.h"
+#include "core/pipeline/stable_diffusion.h"
+#include "core/toyworld/instances.h"
+
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <filesystem>
+#endif
+#include <iostream>
+
+namespace perfusion::cli {
+
+namespace {
+
+const std::vector<OptionSpec> kQualityOptions{
+    {"out", true, false, "folder for quality.json and quality.csv (required)"},
+    {"model", true, false, kModelOptionHelp},
+    {"captions", true, false, "number of captions (default 200)"},
+    {"samples", true, false, "images per caption, one batch (default 4)"},
+    {"steps", true, false, "sampling steps (default 25)"},
+    {"split", true, false, "held-out (default: only the shape-colour pairs training never shows) or train"},
+    {"threads", true, false, "CPU threads (default 1)"},
+    {"help", false, false, "show this help"},
+};
+
+const std::vector<OptionSpec> kEvalOptions{
+    {"out", true, false, "folder for summary.json, samples.csv, pareto.png and concepts/ (required)"},
+    {"model", true, false, kModelOptionHelp},
+    {"instances", true, false, "comma-separated personal instances (default: the five shipped ones)"},
+    {"variants", true, false, "comma-separated: perfusion,embedding-only,unlocked-k (default all three)"},
+    {"betas", true, false, "gate biases to generate at (default 0.4,0.5,0.6,0.7,0.8)"},
+    {"train-steps", true, false, "optimizer steps per concept (default 60)"},
+    {"batch", true, false, "images per optimizer step (default 8)"},
+    {"samples", true, false, "images per prompt and beta (default 2)"},
+    {"steps", true, false, "sampling steps (default 25)"},
+    {"retrain", false, false, "train again even where OUT/concepts has the concept"},
+    {"threads", true, false, "CPU threads (default 1)"},
+    {"help", false, false, "show this help"},
+};
+
+const std::vector<OptionSpec> kPhotosOptions{
+    {"out", true, false, "folder to write one sub-folder of PNG photos per instance into (required)"},
+    {"count", true, false, "photos per instance (default 8)"},
+    {"seed", true, false, "photo seed (default 1, the shipped sets)"},
+    {"help", false, false, "show this help"},
+};
+
+#ifdef PERFUSION_HAVE_DEMO_MODEL
+namespace fs = std::filesystem;
+
+std::unique_ptr<pipeline::StableDiffusion> load_for_evaluation(const Arguments& args) {
+  torch::set_num_threads(static_cast<int>(args.integer("threads", 1)));
+  pipeline::ModelOptions options;
+  options.model_path = model_path(args);
+  options.device = "auto";
+  auto model = pipeline::StableDiffusion::load(options);
+  std::fprintf(stderr, "model %s on %s\n", options.model_path.c_str(), pipeline::describe_device(model->device()).c_str());
+  return model;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = text.find(',', start);
+    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!item.empty()) out.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+#endif
+
+}  // namespace
+
+int run_toyworld_quality(const std::vector<std::string>& argv) {
+  const auto args = Arguments::parse(argv, kQualityOptions);
+  if (args.has("help")) {
+    std::cout << usage_text("toyworld quality", "--out DIR [--model PATH] [--captions N] [--samples N]", kQualityOptions);
+    return 0;
+  }
+#ifdef PERFUSION_HAVE_DEMO_MODEL
+  const std::string out = args.required("out");
+  evaluation::BaseQualityOptions options;
+  options.captions = static_cast<int>(args.integer("captions", 200));
+  options.samples_per_caption = static_cast<int>(args.integer("samples", 4));
+  options.sampling_steps = args.integer("steps", 25);
+  const std::string split = args.value("split", "held-out");
+  if (split != "held-out" && split != "train") throw Error("--split must be held-out or train");
+  options.split = split == "train" ? toyworld::Split::Train : toyworld::Split::HeldOut;
+  if (options.captions < 1 || options.samples_per_caption < 1 || options.sampling_steps < 1)
+    throw Error("--captions, --samples and --steps must be positive");
+  auto model = load_for_evaluation(args);
+  const auto report = evaluation::measure_base_quality(*model, options, [](int done, int total) {
+    if (done % 10 == 0 || done == total) std::fprintf(stderr, "%d/%d captions\n", done, total);
+    return true;
+  });
+  evaluation::write_quality_report(out, report, options);
+  const auto& t = report.table;
+  std::printf("%d images (%s captions): background %.1f%%  class %.1f%%  colour %.1f%%  texture %.1f%%  size %.1f%%  "
+              "position %.1f%%  companion %.1f%%  all %.1f%%  (%.0f s)\n",
+              t.images, split.c_str(), 100 * t.background, 100 * t.shape, 100 * t.colour, 100 * t.texture, 100 * t.size,
+              100 * t.position, 100 * t.companion, 100 * t.all, report.seconds);
+  return 0;
+#else
+  throw Error("this build has no toy world (OpenCV was not found)");
+#endif
+}
+
+int run_toyworld_eval(const std::vector<std::string>& argv) {
+  const auto args = Arguments::parse(argv, kEvalOptions);
+  if (args.has("help")) {
+    std::cout << usage_text("toyworld eval", "--out DIR [--model PATH] [options]", kEvalOptions);
+    return 0;
+  }
+#ifdef PERFUSION_HAVE_DEMO_MODEL
+  const std::string out = args.required("out");
+  evaluation::ConceptEvaluationOptions options;
+  options.instances = split_list(args.value("instances"));
+  for (const auto& name : options.instances) toyworld::find_instance(name);  // fail before loading
+  if (args.has("variants")) {
+    options.variants.clear();
+    for (const auto& name : split_list(args.value("variants"))) options.variants.push_back(concepts::parse_training_variant(name));
+  }
+  if (args.has("betas")) options.betas = parse_number_list(args.value("betas"), "betas");
+  options.training.steps = args.integer("train-steps", 60);
+  options.training.effective_batch = args.integer("batch", 8);
+  options.training.micro_batch = options.training.effective_batch;
+  options.training.evaluation_samples = 8;
+  options.samples_per_prompt = static_cast<int>(args.integer("samples", 2));
+  options.sampling_steps = args.integer("steps", 25);
+  if (options.samples_per_prompt < 1 || options.sampling_steps < 1) throw Error("--samples and --steps must be positive");
+  options.concepts_dir = (fs::path(out) / "concepts").string();
+  options.cache_dir = pipeline::default_cache_dir();
+  fs::create_directories(out);
+  if (args.has("retrain"))
+    for (const auto& entry : fs::directory_iterator(options.concepts_dir, fs::directory_options::skip_permission_denied))
+      if (entry.path().extension() == ".perfusion") fs::remove(entry.path());
+  concepts::validate_training_options([&] {
+    auto check = options.training;
+    check.token = "<check>";
+    check.supercategory = "star";
+    return check;
+  }());
+
+  auto model = load_for_evaluation(args);
+  const auto eval = evaluation::evaluate_concepts(*model, options, [](const std::string& line) {
+    std::fprintf(stderr, "%s\n", line.c_str());
+  });
+  evaluation::write_concept_report(out, eval);
+  for (const auto& p : evaluation::operating_points(eval.samples))
+    std::printf("%-15s beta %.2f  fidelity %.3f  alignment %.3f  (%d images)\n", p.method.c_str(), p.beta, p.fidelity,
+                p.alignment, p.images);
+  std::printf("two concepts in one prompt: both present in %.0f%% of %zu images\n",
+              100 * evaluation::both_present_rate(eval.pairs), eval.pairs.size());
+  std::printf("wrote %s/summary.json, samples.csv, pareto.png (%.0f s)\n", out.c_str(), eval.seconds);
+  return 0;
+#else
+  throw Error("this build has no toy world (OpenCV was not found)");
+#endif
+}
+
+int run_toyworld_photos(const std::vector<std::string>& argv) {
+  const auto args = Arguments::parse(argv, kPhotosOptions);
+  if (args.has("help")) {
+    std::cout << usage_text("toyworld photos", "--out DIR [--count N] [--seed N]", kPhotosOptions);
+    return 0;
+  }
+#ifdef PERFUSION_HAVE_DEMO_MODEL
+  const std::string out = args.required("out");
+  const int count = static_cast<int>(args.integer("count", 8));
+  if (count < 1 || count > 100) throw Error("--count must be 1 to 100");
+  const uint64_t seed = args.unsigned_integer("seed", 1);
+  for (size_t i = 0; i < 5; ++i) {
+    const auto& instance = toyworld::personal_instances().at(i);
+    const fs::path folder = fs::path(out) / instance.name;
+    fs::create_directories(folder);
+    const auto photos = toyworld::render_photos(instance, count, seed);
+    for (size_t k = 0; k < photos.size(); ++k) {
+      const cv::Mat& rgb = photos[k].image;
+      image::RgbImage png;
+      png.width = rgb.cols;
+      png.height = rgb.rows;
+      png.pixels.assign(rgb.data, rgb.data + rgb.total() * 3);
+      char name[32];
+      std::snprintf(name, sizeof name, "photo-%02zu.png", k + 1);
+      image::write_png((folder / name).string(), png);
+    }
+    std::printf("%s: %d photos of %s (supercategory %s)\n", folder.string().c_str(), count, instance.description.c_str(),
+                toyworld::shape_name(instance.shape));
+  }
+  return 0;
+#else
+  throw Error("this build has no toy world (OpenCV was not found)");
+#endif
+}
+
+}  // namespace perfusion::cli

@@ -1,0 +1,110 @@
+#pragma once
+// Perfusion on the toy world (DESIGN.md §7): learn personal instances from rendered photos with
+// each training variant, generate a fixed prompt set across the gate bias β, and score every
+// picture for concept fidelity (does it look like the instance?) and prompt alignment (does
+// the rest of the picture follow the prompt?). Also: how often two concepts in one prompt
+// both appear, and how faithful the base model is without any concept (the floor).
+#include "core/perfusion/concept.h"
+#include "core/perfusion/trainer.h"
+#include "core/toyworld/scorer.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace perfusion::pipeline {
+class StableDiffusion;
+}
+
+namespace perfusion::evaluation {
+
+struct ConceptEvaluationOptions {
+  std::vector<std::string> instances;  // toy-world personal instances; empty: the five shipped ones
+  std::vector<concepts::TrainingVariant> variants{concepts::TrainingVariant::Perfusion,
+                                                  concepts::TrainingVariant::EmbeddingOnly,
+                                                  concepts::TrainingVariant::UnlockedKey};
+  std::vector<double> betas{0.4, 0.5, 0.6, 0.7, 0.8};
+  int photos = 8;             // training photos per instance
+  uint64_t photo_seed = 1;    // the shipped sample photo sets use this seed
+  concepts::TrainingOptions training;  // steps, rates, batch; token and supercategory are set per instance
+  int64_t sampling_steps = 25;
+  double guidance = 7.5;
+  int samples_per_prompt = 2;  // one batch per (prompt, β)
+  uint64_t seed = 7;
+  // Concept files are read from here when present (<instance>-<variant>.perfusion) and
+  // written here after training; empty: always train, keep nothing.
+  std::string concepts_dir;
+  std::string cache_dir;  // covariance cache
+};
+
+// The fixed prompts, "{}" standing for the concept token (or the supercategory for the floor).
+struct EvaluationPrompt {
+  std::string text;
+  int background = -1;  // toyworld::Colour asked for, -1: none
+  int position = -1;    // toyworld::Position
+  int companion_shape = -1;  // toyworld::Shape of an asked companion, -1: none asked
+};
+const std::vector<EvaluationPrompt>& evaluation_prompts();
+
+// Share of the prompt's checkable attributes the scored picture shows: background, position,
+// and a companion present exactly when asked (with the asked shape).
+double prompt_alignment(const toyworld::SceneScore& score, const EvaluationPrompt& prompt);
+
+struct ConceptSample {
+  std::string instance;
+  std::string method;  // a variant name, or "base" (the supercategory word, no concept)
+  double beta = 0;     // 0 for "base"
+  int prompt = 0;      // index into evaluation_prompts()
+  int sample = 0;
+  double fidelity = 0;   // toyworld::concept_fidelity score of the main object
+  double alignment = 0;  // share of the prompt's checkable attributes the picture shows
+};
+
+struct TrainedConcept {
+  std::string instance, variant;
+  double seconds = 0;  // 0 when loaded from concepts_dir
+  bool loaded = false;
+  double initial_loss = 0, final_loss = 0;  // evaluation loss before/after (trained only)
+};
+
+// Two concepts in one prompt ("a <a> ..., next to a <b>"): both count as present when two
+// distinct objects each reach their concept's presence threshold.
+struct PairSample {
+  std::string first, second;
+  int prompt = 0;
+  int sample = 0;
+  bool both_present = false;
+};
+
+// Per instance: fidelity of its own fresh photos and of ordinary objects of its class; the
+// presence threshold is their midpoint.
+struct InstanceCalibration {
+  std::string instance;
+  double own_photos = 0, same_class = 0, threshold = 0;
+};
+
+struct ConceptEvaluation {
+  ConceptEvaluationOptions options;
+  std::vector<InstanceCalibration> calibration;
+  std::vector<TrainedConcept> trained;
+  std::vector<ConceptSample> samples;
+  std::vector<PairSample> pairs;
+  double seconds = 0;
+};
+
+// Mean fidelity and alignment of one method at one β over all instances, prompts and samples.
+struct OperatingPoint {
+  std::string method;
+  double beta = 0;
+  double fidelity = 0, alignment = 0;
+  int images = 0;
+};
+std::vector<OperatingPoint> operating_points(const std::vector<ConceptSample>& samples);
+double both_present_rate(const std::vector<PairSample>& pairs);
+
+// `on_note` gets one line per stage (training, generating), for a progress log.
+ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const ConceptEvaluationOptions& options,
+                                    const std::function<void(const std::string&)>& on_note = {});
+
+}  // namespace perfusion::evaluation

@@ -1,0 +1,24 @@
+#include "core/evaluation/generated_images.h"
+
+#include <torch/torch.h>
+
+namespace perfusion::evaluation {
+
+std::vector<cv::Mat> to_rgb_mats(const at::Tensor& images) {
+  const auto bytes = images.mul(255).round().clamp(0, 255).to(torch::kUInt8).contiguous();
+  std::vector<cv::Mat> out;
+  for (int64_t b = 0; b < bytes.size(0); ++b) {
+    cv::Mat picture(static_cast<int>(bytes.size(1)), static_cast<int>(bytes.size(2)), CV_8UC3);
+    std::memcpy(picture.data, bytes[b].data_ptr<uint8_t>(), picture.total() * 3);
+    out.push_back(picture);
+  }
+  return out;
+}
+
+at::Tensor to_training_tensor(const cv::Mat& rgb) {
+  const cv::Mat contiguous = rgb.isContinuous() ? rgb : rgb.clone();
+  auto pixels = torch::from_blob(contiguous.data, {contiguous.rows, contiguous.cols, 3}, torch::kUInt8);
+  return pixels.permute({2, 0, 1}).to(torch::kFloat32).div(127.5).sub(1.0).contiguous();
+}
+
+}  // namespace perfusion::evaluation

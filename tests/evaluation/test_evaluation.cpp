@@ -1,0 +1,132 @@
+// The evaluation's bookkeeping, without a model: prompt alignment read from rendered scenes,
+// operating points, the two-concept rate, the plot and the report files.
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/evaluation/concept_evaluation.h"
+#include "core/evaluation/evaluation_report.h"
+#include "core/evaluation/pareto_plot.h"
+#include "core/image/png.h"
+#include "core/toyworld/render.h"
+#include "core/toyworld/scorer.h"
+
+using namespace perfusion;
+using namespace perfusion::evaluation;
+
+namespace {
+
+toyworld::SceneSpec scene(toyworld::Position position, toyworld::Colour background, bool companion) {
+  toyworld::SceneSpec spec;
+  spec.shape = toyworld::Shape::Star;
+  spec.colour = toyworld::Colour::Red;
+  spec.size = toyworld::Size::Large;
+  spec.position = position;
+  spec.background = background;
+  if (companion) spec.companion = toyworld::Companion{toyworld::Shape::Circle, toyworld::Colour::Blue, 0};
+  return spec;
+}
+
+std::string read_text(const QString& path) {
+  std::ifstream in(path.toStdString());
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+class TestEvaluation : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void alignmentCountsTheAskedAttributes() {
+    const auto& prompts = evaluation_prompts();
+    // Prompt 0: left, green background, no companion.
+    const auto matching = toyworld::score_scene(toyworld::render(scene(toyworld::Position::Left, toyworld::Colour::Green, false), 64));
+    QCOMPARE(prompt_alignment(matching, prompts[0]), 1.0);
+    const auto wrong_background =
+        toyworld::score_scene(toyworld::render(scene(toyworld::Position::Left, toyworld::Colour::Black, false), 64));
+    QCOMPARE(prompt_alignment(wrong_background, prompts[0]), 2.0 / 3.0);
+    const auto extra_companion =
+        toyworld::score_scene(toyworld::render(scene(toyworld::Position::Right, toyworld::Colour::Black, true), 64));
+    QCOMPARE(prompt_alignment(extra_companion, prompts[0]), 0.0);
+    // Prompt 2: center, white, next to a blue circle.
+    const auto with_companion =
+        toyworld::score_scene(toyworld::render(scene(toyworld::Position::Center, toyworld::Colour::White, true), 64));
+    QCOMPARE(prompt_alignment(with_companion, prompts[2]), 1.0);
+  }
+
+  void operatingPointsAverageByMethodAndBeta() {
+    std::vector<ConceptSample> samples{{"a", "perfusion", 0.5, 0, 0, 0.8, 0.2},
+                                       {"b", "perfusion", 0.5, 1, 0, 0.6, 0.4},
+                                       {"a", "perfusion", 0.7, 0, 0, 0.4, 1.0},
+                                       {"a", "base", 0.0, 0, 0, 0.1, 0.9}};
+    const auto points = operating_points(samples);
+    QCOMPARE(points.size(), size_t(3));
+    const auto find = [&](const std::string& method, double beta) {
+      for (const auto& p : points)
+        if (p.method == method && p.beta == beta) return p;
+      return OperatingPoint{};
+    };
+    QCOMPARE(find("perfusion", 0.5).images, 2);
+    QVERIFY(qFuzzyCompare(find("perfusion", 0.5).fidelity, 0.7));
+    QVERIFY(qFuzzyCompare(find("perfusion", 0.5).alignment, 0.3));
+    QCOMPARE(find("base", 0.0).images, 1);
+
+    QCOMPARE(both_present_rate({}), 0.0);
+    QCOMPARE(both_present_rate({{"a", "b", 0, 0, true}, {"a", "b", 0, 1, false}, {"a", "b", 1, 0, true}, {"a", "b", 1, 1, true}}), 0.75);
+  }
+
+  void reportWritesSummaryCsvAndPlot() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ConceptEvaluation eval;
+    eval.options.variants = {concepts::TrainingVariant::Perfusion};
+    eval.options.betas = {0.5, 0.7};
+    eval.calibration.push_back({"twotone-star", 0.9, 0.2, 0.55});
+    eval.samples = {{"twotone-star", "perfusion", 0.5, 0, 0, 0.8, 0.25},
+                    {"twotone-star", "perfusion", 0.7, 2, 1, 0.5, 0.75},
+                    {"twotone-star", "base", 0.0, 0, 0, 0.1, 1.0}};
+    eval.pairs = {{"twotone-star", "outlined-heart", 0, 0, true}, {"twotone-star", "outlined-heart", 0, 1, false}};
+    write_concept_report(dir.path().toStdString(), eval);
+
+    const auto summary = nlohmann::json::parse(read_text(dir.filePath("summary.json")));
+    QCOMPARE(summary.at("operating_points").size(), size_t(3));
+    QCOMPARE(summary.at("two_concepts").at("both_present").get<double>(), 0.5);
+    QCOMPARE(summary.at("calibration").at(0).at("threshold").get<double>(), 0.55);
+
+    const std::string csv = read_text(dir.filePath("samples.csv"));
+    QCOMPARE(std::count(csv.begin(), csv.end(), '\n'), std::ptrdiff_t(4));  // header + 3 rows
+    // Prompts with commas are quoted.
+    QVERIFY(csv.find("\"a {} on the left, on a green background\"") != std::string::npos);
+
+    const auto png = image::read_png(dir.filePath("pareto.png").toStdString());
+    QVERIFY(png.image.width >= 600 && png.image.height >= 400);
+  }
+
+  void plotDrawsEveryMethodInItsColour() {
+    const cv::Mat empty = pareto_plot({});
+    const cv::Mat plot = pareto_plot({{"perfusion", 0.5, 0.8, 0.2, 4}, {"perfusion", 0.7, 0.5, 0.7, 4}, {"base", 0, 0.1, 0.9, 4}});
+    QCOMPARE(plot.type(), CV_8UC3);
+    // The perfusion line (red) appears only where there is data.
+    const auto count_red = [](const cv::Mat& img) {
+      int n = 0;
+      for (int y = 0; y < img.rows; ++y)
+        for (int x = 0; x < img.cols; ++x) {
+          const auto& p = img.at<cv::Vec3b>(y, x);
+          n += p[0] > 180 && p[1] < 80 && p[2] < 80;
+        }
+      return n;
+    };
+    QCOMPARE(count_red(empty), 0);
+    QVERIFY(count_red(plot) > 100);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestEvaluation)
+#include "test_evaluation.moc"
