@@ -8,6 +8,7 @@
 #include "core/common/error.h"
 
 #ifdef PERFUSION_HAVE_DEMO_MODEL
+#include "core/demo_model/decoder_finetune.h"
 #include "core/demo_model/pretrainer.h"
 #include "core/text/tokenizer.h"
 
@@ -32,12 +33,45 @@ const std::vector<OptionSpec> kPretrainOptions{
     {"checkpoint-every", true, false, "save the state and export the model every N steps (default 500)"},
     {"help", false, false, "show this help"},
 };
+const std::vector<OptionSpec> kFinetuneOptions{
+    {"model", true, false, "exported demo model folder whose vae/ is rewritten (required)"},
+    {"steps", true, false, "optimizer steps (default 1000)"},
+    {"minutes", true, false, "stop after this many minutes (default: no limit)"},
+    {"threads", true, false, "CPU threads (default 1)"},
+    {"help", false, false, "show this help"},
+};
 }  // namespace
+
+int run_toyworld_finetune_decoder(const std::vector<std::string>& argv) {
+  const auto args = Arguments::parse(argv, kFinetuneOptions);
+  if (args.has("help")) {
+    std::cout << usage_text("toyworld finetune-decoder", "--model DIR [--steps N] [--minutes M]", kFinetuneOptions);
+    return 0;
+  }
+#ifdef PERFUSION_HAVE_DEMO_MODEL
+  demo_model::DecoderFinetuneOptions options;
+  options.steps = args.integer("steps", 1000);
+  options.minutes = args.number("minutes", 0);
+  if (options.steps < 1 || options.minutes < 0) throw Error("--steps must be positive and --minutes not negative");
+  torch::set_num_threads(static_cast<int>(args.integer("threads", 1)));
+  const std::string model = args.required("model");
+  const auto result = demo_model::finetune_vae_decoder(model, options, [](int64_t step, double loss) {
+    std::printf("step %lld: decoder L1 %.4f\n", static_cast<long long>(step), loss);
+    std::fflush(stdout);
+  });
+  std::printf("%lld steps: held-out L1 %.4f -> %.4f; rewrote %s/vae\n", static_cast<long long>(result.steps),
+              result.initial_loss, result.final_loss, model.c_str());
+  return 0;
+#else
+  throw Error("this build has no toy world (OpenCV was not found)");
+#endif
+}
 
 int run_toyworld(const std::vector<std::string>& argv) {
   if (argv.empty() || argv.front() == "--help" || argv.front() == "-h") {
     std::cout << "usage: perfusion toyworld <command> [options]\n"
                  "  pretrain   train the demo model on the procedurally rendered toy world\n"
+                 "  finetune-decoder  sharpen an exported model's VAE decoder (encoder frozen)\n"
                  "  quality    score the base model on held-out captions (quality.json, quality.csv)\n"
                  "  eval       learn the personal instances with Perfusion and its ablations, sweep beta,\n"
                  "             score fidelity and alignment (summary.json, samples.csv, pareto.png)\n"
@@ -46,10 +80,11 @@ int run_toyworld(const std::vector<std::string>& argv) {
   }
   const std::vector<std::string> rest(argv.begin() + 1, argv.end());
   if (argv.front() == "pretrain") return run_toyworld_pretrain(rest);
+  if (argv.front() == "finetune-decoder") return run_toyworld_finetune_decoder(rest);
   if (argv.front() == "quality") return run_toyworld_quality(rest);
   if (argv.front() == "eval") return run_toyworld_eval(rest);
   if (argv.front() == "photos") return run_toyworld_photos(rest);
-  throw Error("unknown toyworld command '" + argv.front() + "' (expected: pretrain, quality, eval, photos)");
+  throw Error("unknown toyworld command '" + argv.front() + "' (expected: pretrain, finetune-decoder, quality, eval, photos)");
 }
 
 int run_toyworld_pretrain(const std::vector<std::string>& argv) {

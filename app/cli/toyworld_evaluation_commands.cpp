@@ -118,6 +118,12 @@ int run_toyworld_quality(const std::vector<std::string>& argv) {
               "position %.1f%%  companion %.1f%%  all %.1f%%  (%.0f s)\n",
               t.images, split.c_str(), 100 * t.background, 100 * t.shape, 100 * t.colour, 100 * t.texture, 100 * t.size,
               100 * t.position, 100 * t.companion, 100 * t.all, report.seconds);
+  if (report.vae_round_trip) {
+    const auto& v = *report.vae_round_trip;
+    std::printf("VAE round trip of the same scenes (the ceiling): background %.1f%%  class %.1f%%  colour %.1f%%  "
+                "texture %.1f%%  position %.1f%%  all %.1f%%\n",
+                100 * v.background, 100 * v.shape, 100 * v.colour, 100 * v.texture, 100 * v.position, 100 * v.all);
+  }
   return 0;
 #else
   throw Error("this build has no toy world (OpenCV was not found)");

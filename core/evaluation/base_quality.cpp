@@ -1,11 +1,15 @@
 #include "core/evaluation/base_quality.h"
 
+#include <torch/torch.h>
+
 #include <chrono>
 
 #include "core/evaluation/generated_images.h"
+#include "core/models/vae.h"
 #include "core/pipeline/stable_diffusion.h"
 #include "core/pipeline/text_to_image.h"
 #include "core/toyworld/caption.h"
+#include "core/toyworld/render.h"
 #include "core/toyworld/rng.h"
 
 namespace perfusion::evaluation {
@@ -28,6 +32,27 @@ BaseQualityTable tabulate(const std::vector<BaseQualitySample>& samples) {
     for (double* v : {&t.background, &t.shape, &t.colour, &t.texture, &t.size, &t.position, &t.companion, &t.all})
       *v /= t.images;
   return t;
+}
+
+BaseQualityTable measure_vae_round_trip(pipeline::StableDiffusion& model, const BaseQualityOptions& options) {
+  const int64_t side = model.default_image_size();
+  std::vector<BaseQualitySample> samples;
+  toyworld::Rng scenes(options.seed);
+  c10::InferenceMode inference;
+  for (int c = 0; c < options.captions; ++c) {
+    toyworld::Rng rng = scenes.child(static_cast<uint64_t>(c));
+    BaseQualitySample sample;
+    sample.spec = toyworld::sample_scene(rng, options.split);
+    const cv::Mat rendered = toyworld::render(sample.spec, static_cast<int>(side));
+    const auto image = to_training_tensor(rendered).unsqueeze(0).to(model.device());
+    const auto decoded = model.vae().decode(model.vae().encode(image).mean);
+    const auto unit = (decoded / 2 + 0.5).clamp(0, 1).permute({0, 2, 3, 1}).to(torch::kCPU, torch::kFloat32);
+    sample.caption = toyworld::caption(sample.spec);
+    sample.score = toyworld::score_scene(to_rgb_mats(unit).front());
+    sample.agreement = toyworld::agreement(sample.score, sample.spec);
+    samples.push_back(std::move(sample));
+  }
+  return tabulate(samples);
 }
 
 BaseQualityReport measure_base_quality(pipeline::StableDiffusion& model, const BaseQualityOptions& options,
@@ -58,6 +83,7 @@ BaseQualityReport measure_base_quality(pipeline::StableDiffusion& model, const B
     if (on_caption && !on_caption(c + 1, options.captions)) break;
   }
   report.table = tabulate(report.samples);
+  if (model.has_vae()) report.vae_round_trip = measure_vae_round_trip(model, options);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

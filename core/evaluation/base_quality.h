@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,7 @@ struct BaseQualityTable {
 struct BaseQualityReport {
   std::vector<BaseQualitySample> samples;
   BaseQualityTable table;
+  std::optional<BaseQualityTable> vae_round_trip;  // latent-space models
   double seconds = 0;
 };
 
@@ -53,5 +55,9 @@ BaseQualityReport measure_base_quality(pipeline::StableDiffusion& model, const B
                                        const std::function<bool(int, int)>& on_caption = {});
 
 BaseQualityTable tabulate(const std::vector<BaseQualitySample>& samples);
+
+// The ceiling the VAE puts on any latent-space model: the same scenes rendered, encoded and
+// decoded (no diffusion), scored like generated pictures. Throws for a pixel-space model.
+BaseQualityTable measure_vae_round_trip(pipeline::StableDiffusion& model, const BaseQualityOptions& options);
 
 }  // namespace perfusion::evaluation

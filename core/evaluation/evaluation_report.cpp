@@ -32,26 +32,26 @@ std::string number(double v) {
 
 void write_text(const fs::path& path, const std::string& text) { write_file_atomically(path.string(), text); }
 
+json accuracy_json(const BaseQualityTable& t) {
+  return {{"background", t.background}, {"class", t.shape},       {"colour", t.colour},       {"texture", t.texture},
+          {"size", t.size},             {"position", t.position}, {"companion", t.companion}, {"all", t.all}};
+}
+
 }  // namespace
 
 json quality_summary(const BaseQualityReport& report, const BaseQualityOptions& options) {
   const auto& t = report.table;
-  return {{"captions", options.captions},
+  json vae = report.vae_round_trip ? json{{"images", report.vae_round_trip->images}, {"accuracy", accuracy_json(*report.vae_round_trip)}}
+                                   : json();
+  return {{"vae_round_trip", vae},
+          {"captions", options.captions},
           {"samples_per_caption", options.samples_per_caption},
           {"split", options.split == toyworld::Split::HeldOut ? "held-out" : "train"},
           {"sampling_steps", options.sampling_steps},
           {"guidance", options.guidance},
           {"seed", options.seed},
           {"images", t.images},
-          {"accuracy",
-           {{"background", t.background},
-            {"class", t.shape},
-            {"colour", t.colour},
-            {"texture", t.texture},
-            {"size", t.size},
-            {"position", t.position},
-            {"companion", t.companion},
-            {"all", t.all}}},
+          {"accuracy", accuracy_json(t)},
           {"seconds", report.seconds}};
 }
 

@@ -1,0 +1,29 @@
+#pragma once
+// Fine-tuning the demo model's VAE decoder after pretraining, as SD's released "ft-MSE" VAE
+// was: the encoder stays frozen, so the latent space the UNet was trained on does not move,
+// and only the decoder (with post_quant_conv) learns to draw those latents back more sharply.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace perfusion::demo_model {
+
+struct DecoderFinetuneOptions {
+  int64_t steps = 1000;
+  double minutes = 0;  // > 0: also stop after this long
+  int64_t batch_size = 16;
+  double learning_rate = 5e-4;
+  uint64_t seed = 0xdec0de;  // the scene stream; pretraining never draws from it
+};
+
+struct DecoderFinetuneResult {
+  int64_t steps = 0;
+  double initial_loss = 0, final_loss = 0;  // L1 reconstruction of a fixed held-out batch
+};
+
+// Reads model_dir/vae, trains, and rewrites model_dir/vae/diffusion_pytorch_model.safetensors
+// atomically. `on_progress(step, loss)` every 50 steps.
+DecoderFinetuneResult finetune_vae_decoder(const std::string& model_dir, const DecoderFinetuneOptions& options,
+                                           const std::function<void(int64_t, double)>& on_progress = {});
+
+}  // namespace perfusion::demo_model
