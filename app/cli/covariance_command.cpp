@@ -66,6 +66,8 @@ int run_covariance(const std::vector<std::string>& argv) {
   options.device = args.value("device", "auto");
   options.precision = "fp32";
   auto model = pipeline::StableDiffusion::load(options);
+  // The model's own caption set (the demo model's world) unless --captions says otherwise.
+  if (captions.empty()) captions = model->checkpoint().covariance_captions;
   const std::string cache_dir = args.value("cache-dir", pipeline::default_cache_dir());
   const auto c = concepts::load_or_compute_covariance(model->checkpoint().fingerprint, cache_dir, model->text_encoder(),
                                                       model->tokenizer(), captions);

@@ -155,7 +155,7 @@ int run_toyworld_eval(const std::vector<std::string>& argv) {
   if (options.samples_per_prompt < 1 || options.sampling_steps < 1) throw Error("--samples and --steps must be positive");
   options.concepts_dir = (fs::path(out) / "concepts").string();
   options.cache_dir = pipeline::default_cache_dir();
-  fs::create_directories(out);
+  fs::create_directories(options.concepts_dir);
   if (args.has("retrain"))
     for (const auto& entry : fs::directory_iterator(options.concepts_dir, fs::directory_options::skip_permission_denied))
       if (entry.path().extension() == ".perfusion") fs::remove(entry.path());

@@ -136,6 +136,7 @@ std::unique_ptr<DemoPretrainer> DemoPretrainer::resume(const std::string& dir, c
     copy_tokenizer((fs::path(dir) / "tokenizer").string(), tokenizer_dir);
     std::unique_ptr<DemoPretrainer> trainer(new DemoPretrainer(spec, std::stoull(meta.at("seed")), tokenizer_dir));
     trainer->step_ = std::stoll(meta.at("step"));
+    if (meta.count("moments_start")) trainer->moments_start_ = std::stoll(meta.at("moments_start"));
     torch::NoGradGuard no_grad;
     for (size_t i = 0; i < trainer->params_.size(); ++i) {
       const std::string& name = trainer->names_[i];
@@ -159,6 +160,7 @@ std::unique_ptr<DemoPretrainer> DemoPretrainer::resume(const std::string& dir, c
   copy_tokenizer((fs::path(dir) / "tokenizer").string(), tokenizer_dir);
   std::unique_ptr<DemoPretrainer> trainer(new DemoPretrainer(spec, info.at("seed").get<uint64_t>(), tokenizer_dir));
   trainer->step_ = info.at("step").get<int64_t>();
+  trainer->moments_start_ = trainer->step_;  // the export has no optimizer moments
   const models::Checkpoint checkpoint = models::load_checkpoint(dir);
   torch::NoGradGuard no_grad;
   for (size_t i = 0; i < trainer->params_.size(); ++i) {
@@ -239,7 +241,6 @@ void DemoPretrainer::finish_vae_stage() {
 }
 
 double DemoPretrainer::train_step() {
-  if (spec_.latent_space && step_ == spec_.vae_steps) finish_vae_stage();
   const bool vae_stage = in_vae_stage();
   std::vector<at::Tensor> stage_params;
   for (size_t i = 0; i < params_.size(); ++i) {
@@ -250,7 +251,10 @@ double DemoPretrainer::train_step() {
   torch::NoGradGuard no_grad;
   if (spec_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(stage_params, spec_.grad_clip);
   // Each stage warms up and corrects its Adam moments from its own first step.
-  const int64_t stage_step = vae_stage || !spec_.latent_space ? step_ : step_ - spec_.vae_steps;
+  // Counted from the later of the stage's start and the moments' start (an exported model
+  // resumes with zeroed moments: without this, bias correction would be ~1 on its first steps).
+  const int64_t stage_start = std::max(vae_stage || !spec_.latent_space ? int64_t{0} : spec_.vae_steps, moments_start_);
+  const int64_t stage_step = step_ - stage_start;
   const double base_lr = vae_stage ? spec_.vae_learning_rate : spec_.learning_rate;
   const double lr = base_lr * std::min(1.0, static_cast<double>(stage_step + 1) / std::max<int64_t>(1, spec_.warmup_steps));
   const double n = static_cast<double>(stage_step + 1);
@@ -269,6 +273,9 @@ double DemoPretrainer::train_step() {
     ema_[i].mul_(ema_decay).add_(p.detach(), 1 - ema_decay);
   }
   ++step_;
+  // Right at the boundary, so that a checkpoint saved now already holds the frozen VAE and
+  // its measured scale.
+  if (spec_.latent_space && step_ == spec_.vae_steps) finish_vae_stage();
   return loss;
 }
 
@@ -290,6 +297,7 @@ void DemoPretrainer::save_state(const std::string& dir) const {
                         {{"format", kStateFormat},
                          {"version", "1"},
                          {"step", std::to_string(step_)},
+                         {"moments_start", std::to_string(moments_start_)},
                          {"seed", std::to_string(seed_)},
                          {"spec", spec_.to_json().dump()}});
 }

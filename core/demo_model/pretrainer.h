@@ -75,6 +75,7 @@ class DemoPretrainer {
   DemoModelSpec spec_;
   uint64_t seed_ = 0;
   int64_t step_ = 0;
+  int64_t moments_start_ = 0;  // the step at which the Adam moments were last zero
   std::string tokenizer_dir_;
   std::unique_ptr<text::Tokenizer> tokenizer_;
   std::shared_ptr<models::ClipTextEncoder> text_encoder_;

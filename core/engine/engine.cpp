@@ -315,9 +315,18 @@ void Engine::execute_train(Job& job) {
     report(Finished{job.id, Outcome::Cancelled});
     return;
   }
+  // A file of that name may have appeared while training ran (an import, a rename, an undone
+  // delete): never replace it; the new concept goes beside it under a free name instead.
+  std::string concept_path = request.concept_path, thumbnail_path = request.thumbnail_path;
+  for (int n = 2; std::filesystem::exists(concept_path, error); ++n) {
+    const std::filesystem::path original(request.concept_path);
+    const std::string stem = original.stem().string() + "-" + std::to_string(n);
+    concept_path = (original.parent_path() / (stem + original.extension().string())).string();
+    if (!request.thumbnail_path.empty()) thumbnail_path = (original.parent_path() / (stem + ".png")).string();
+  }
   // Thumbnail first: once the concept file exists, a library that lists it finds both.
-  if (!request.thumbnail_path.empty()) image::write_png(request.thumbnail_path, last_preview ? *last_preview : first_crop);
-  concepts::save_concept(result.learned, request.concept_path);
+  if (!thumbnail_path.empty()) image::write_png(thumbnail_path, last_preview ? *last_preview : first_crop);
+  concepts::save_concept(result.learned, concept_path);
   report(Finished{job.id, Outcome::Completed});
 }
 

@@ -83,7 +83,11 @@ BaseQualityReport measure_base_quality(pipeline::StableDiffusion& model, const B
     if (on_caption && !on_caption(c + 1, options.captions)) break;
   }
   report.table = tabulate(report.samples);
-  if (model.has_vae()) report.vae_round_trip = measure_vae_round_trip(model, options);
+  if (model.has_vae()) {
+    BaseQualityOptions done = options;  // the same scenes as the captions generated
+    done.captions = static_cast<int>(report.samples.size()) / std::max(1, options.samples_per_caption);
+    report.vae_round_trip = measure_vae_round_trip(model, done);
+  }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

@@ -39,6 +39,16 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// A cached concept counts only when it was made for this model with these settings.
+bool reusable(const concepts::Concept& learned, const pipeline::StableDiffusion& model,
+              const concepts::TrainingOptions& options, const std::string& variant) {
+  if (learned.base_model_fingerprint != model.checkpoint().fingerprint) return false;
+  const auto training = nlohmann::json::parse(learned.training, nullptr, /*allow_exceptions=*/false);
+  return training.is_object() && training.value("steps", int64_t{-1}) == options.steps &&
+         training.value("effective_batch", int64_t{-1}) == options.effective_batch &&
+         training.value("variant", std::string("perfusion")) == variant;
+}
+
 }  // namespace
 
 double prompt_alignment(const toyworld::SceneScore& score, const EvaluationPrompt& prompt) {
@@ -184,9 +194,10 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
       concepts::Concept learned;
       if (!file.empty() && fs::is_regular_file(file)) {
         learned = concepts::load_concept(file);
-        record.loaded = true;
-        note("loaded " + file);
-      } else {
+        record.loaded = reusable(learned, model, options.training, variant_name);
+        note(record.loaded ? "loaded " + file : file + " was made with other settings or another model: training again");
+      }
+      if (!record.loaded) {
         concepts::TrainingOptions training_options = options.training;
         training_options.token = token_for(instance.name);
         training_options.supercategory = supercategory;

@@ -44,7 +44,7 @@ json quality_summary(const BaseQualityReport& report, const BaseQualityOptions& 
   json vae = report.vae_round_trip ? json{{"images", report.vae_round_trip->images}, {"accuracy", accuracy_json(*report.vae_round_trip)}}
                                    : json();
   return {{"vae_round_trip", vae},
-          {"captions", options.captions},
+          {"captions", t.images / std::max(1, options.samples_per_caption)},
           {"samples_per_caption", options.samples_per_caption},
           {"split", options.split == toyworld::Split::HeldOut ? "held-out" : "train"},
           {"sampling_steps", options.sampling_steps},

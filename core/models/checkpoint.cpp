@@ -53,6 +53,10 @@ bool looks_like_pickle(const std::string& path) {
 // One caption per non-empty line; bounded so that a hostile file cannot ask for much.
 std::vector<std::string> read_caption_lines(const fs::path& path) {
   constexpr size_t kMaxCaptions = 100000, kMaxCaptionBytes = 1000;
+  constexpr uintmax_t kMaxFileBytes = 16u << 20;
+  std::error_code ec;
+  if (fs::file_size(path, ec) > kMaxFileBytes || ec)
+    throw Error(path.string() + " is larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB or unreadable");
   std::ifstream in(path);
   if (!in) throw Error("cannot read " + path.string());
   std::vector<std::string> lines;

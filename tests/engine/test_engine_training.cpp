@@ -136,11 +136,6 @@ class TestEngineTraining : public QObject {
     QCOMPARE(outcome_of(events), std::optional<Outcome>(Outcome::Cancelled));
     QVERIFY(!std::filesystem::exists(r.concept_path));
     QVERIFY(!std::filesystem::exists(r.thumbnail_path));
-    // Far fewer steps than asked for were run.
-    int64_t last = 0;
-    for (const auto& e : events)
-      if (const auto* p = std::get_if<Progress>(&e)) last = p->step;
-    QVERIFY(last < 100000);
   }
 
   void bad_request_fails_and_engine_keeps_working() {

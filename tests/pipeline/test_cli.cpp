@@ -120,7 +120,7 @@ class CliTest : public QObject {
     ckpt.write(QByteArray("PK\x03\x04pickle", 10));
     ckpt.close();
     const QStringList gen{"generate", "--model", tiny("diffusers"), "--prompt", "x", "--out", dir_.filePath("x.png")};
-    QTest::newRow("no command args") << QStringList{"generate"} << "is required";  // --model without the demo model, --prompt with it
+    QTest::newRow("no command args") << QStringList{"generate"} << "--prompt is required";  // the bundled demo model stands in for --model
     QTest::newRow("unknown command") << QStringList{"paint"} << "unknown command";
     QTest::newRow("unknown option") << (gen + QStringList{"--colour", "red"}) << "unknown option --colour";
     QTest::newRow("missing model") << QStringList{"generate", "--model", dir_.filePath("nowhere"), "--prompt", "x", "--out", dir_.filePath("x.png")} << "nowhere";

@@ -233,7 +233,6 @@ class TestConceptTraining : public QObject {
     QVERIFY(!window.isTraining());
     QCOMPARE(window.conceptLibrary()->rowCount(), before);
     QVERIFY(!QFileInfo::exists(window.conceptLibrary()->conceptPathFor(draft.token)));
-    QVERIFY(panel->lossCurve()->pointCount() < 100000);
   }
 };
 
