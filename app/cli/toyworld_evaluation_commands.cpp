@@ -11,6 +11,7 @@
 #include "core/evaluation/base_quality.h"
 #include "core/evaluation/concept_evaluation.h"
 #include "core/evaluation/evaluation_report.h"
+#include "core/evaluation/generated_images.h"
 #include "core/image/png.h"
 #include "core/pipeline/concept_set.h"
 #include "core/pipeline/device.h"
@@ -200,14 +201,9 @@ int run_toyworld_photos(const std::vector<std::string>& argv) {
     fs::create_directories(folder);
     const auto photos = toyworld::render_photos(instance, count, seed);
     for (size_t k = 0; k < photos.size(); ++k) {
-      const cv::Mat& rgb = photos[k].image;
-      image::RgbImage png;
-      png.width = rgb.cols;
-      png.height = rgb.rows;
-      png.pixels.assign(rgb.data, rgb.data + rgb.total() * 3);
       char name[32];
       std::snprintf(name, sizeof name, "photo-%02zu.png", k + 1);
-      image::write_png((folder / name).string(), png);
+      image::write_png((folder / name).string(), evaluation::to_rgb_image(photos[k].image));
     }
     std::printf("%s: %d photos of %s (supercategory %s)\n", folder.string().c_str(), count, instance.description.c_str(),
                 toyworld::shape_name(instance.shape));

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/common/atomic_file.h"
+#include "core/evaluation/generated_images.h"
 #include "core/evaluation/pareto_plot.h"
 #include "core/image/png.h"
 #include "core/toyworld/palette.h"
@@ -126,11 +127,7 @@ void write_concept_report(const std::string& dir, const ConceptEvaluation& eval)
   write_text(fs::path(dir) / "summary.json", concept_summary(eval).dump(2) + "\n");
 
   const cv::Mat plot = pareto_plot(operating_points(eval.samples));
-  image::RgbImage png;
-  png.width = plot.cols;
-  png.height = plot.rows;
-  png.pixels.assign(plot.data, plot.data + plot.total() * 3);
-  image::write_png((fs::path(dir) / "pareto.png").string(), png);
+  image::write_png((fs::path(dir) / "pareto.png").string(), to_rgb_image(plot));
 }
 
 }  // namespace perfusion::evaluation

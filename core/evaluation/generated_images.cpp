@@ -15,6 +15,15 @@ std::vector<cv::Mat> to_rgb_mats(const at::Tensor& images) {
   return out;
 }
 
+image::RgbImage to_rgb_image(const cv::Mat& rgb) {
+  const cv::Mat contiguous = rgb.isContinuous() ? rgb : rgb.clone();
+  image::RgbImage out;
+  out.width = contiguous.cols;
+  out.height = contiguous.rows;
+  out.pixels.assign(contiguous.data, contiguous.data + contiguous.total() * 3);
+  return out;
+}
+
 at::Tensor to_training_tensor(const cv::Mat& rgb) {
   const cv::Mat contiguous = rgb.isContinuous() ? rgb : rgb.clone();
   auto pixels = torch::from_blob(contiguous.data, {contiguous.rows, contiguous.cols, 3}, torch::kUInt8);

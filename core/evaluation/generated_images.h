@@ -3,12 +3,16 @@
 #include <ATen/core/Tensor.h>
 #include <opencv2/core.hpp>
 
+#include "core/image/png.h"
+
 #include <vector>
 
 namespace perfusion::evaluation {
 
 // images [B, H, W, 3] float in [0, 1] -> B RGB CV_8UC3 pictures (rounded, clamped).
 std::vector<cv::Mat> to_rgb_mats(const at::Tensor& images);
+// One RGB CV_8UC3 picture -> the PNG codec's image.
+image::RgbImage to_rgb_image(const cv::Mat& rgb);
 // One RGB CV_8UC3 picture -> [3, S, S] float in [-1, 1] (the trainer's photo format).
 at::Tensor to_training_tensor(const cv::Mat& rgb);
 

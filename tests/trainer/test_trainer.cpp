@@ -10,6 +10,7 @@
 #include "core/perfusion/trainer.h"
 #include "core/perfusion/training_state.h"
 #include "core/pipeline/stable_diffusion.h"
+#include "core/pipeline/training_model.h"
 #include "core/text/tokenizer.h"
 #include "tests/support/test_support.h"
 
@@ -85,12 +86,7 @@ class TestTrainer : public QObject {
     options.device = "cpu";
     options.precision = "fp32";
     model_ = pipeline::StableDiffusion::load(options);
-    view_.tokenizer = &model_->tokenizer();
-    view_.text_encoder = &model_->text_encoder();
-    view_.unet = &model_->unet();
-    view_.vae = &model_->vae();
-    view_.scheduler_config = model_->scheduler_config();
-    view_.fingerprint = model_->checkpoint().fingerprint;
+    view_ = pipeline::training_model(*model_);
   }
 
   void trainingLowersTheMaskedLoss() {
