@@ -1,6 +1,7 @@
 // `perfusion`: the command-line face of the engine (generate, tokenize, inspect).
 #include "app/cli/commands.h"
 
+#include "core/common/blas_threads.h"
 #include "core/common/error.h"
 
 #include <c10/util/Exception.h>
@@ -39,6 +40,7 @@ std::string first_line(const char* text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  perfusion::use_single_threaded_blas();
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;

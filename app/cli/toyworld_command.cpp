@@ -31,6 +31,8 @@ const std::vector<OptionSpec> kPretrainOptions{
     {"seed", true, false, "seed of a fresh run (default 0; a resumed run keeps its own)"},
     {"threads", true, false, "CPU threads (default 2)"},
     {"checkpoint-every", true, false, "save the state and export the model every N steps (default 500)"},
+    {"min-snr-gamma", true, false,
+     "weight the loss by min(SNR, G)/SNR from now on (0: plain MSE; default: 5 for a fresh run, the resumed run's own otherwise)"},
     {"help", false, false, "show this help"},
 };
 const std::vector<OptionSpec> kFinetuneOptions{
@@ -116,6 +118,10 @@ int run_toyworld_pretrain(const std::vector<std::string>& argv) {
     std::printf("fresh model, seed %llu, tokenizer of %lld pieces\n", static_cast<unsigned long long>(trainer->seed()),
                 static_cast<long long>(trainer->tokenizer().vocab_size()));
   }
+  if (args.has("min-snr-gamma")) trainer->set_min_snr_gamma(args.number("min-snr-gamma", 0.0));
+  std::printf("loss weighting: %s\n", trainer->spec().min_snr_gamma > 0
+                                          ? ("min-SNR, gamma " + std::to_string(trainer->spec().min_snr_gamma)).c_str()
+                                          : "plain MSE");
   const auto save = [&] {
     trainer->save_state(out);
     trainer->export_model((fs::path(out) / "model").string());

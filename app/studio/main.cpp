@@ -1,6 +1,7 @@
 // `perfusion-studio`: the desktop app. --prompt and --screenshot run one generation and save
 // the window as an image (documentation screenshots, smoke tests under Xvfb).
 #include "app/studio/screenshot_tour.h"
+#include "core/common/blas_threads.h"
 #include "ui/app_settings.h"
 #include "ui/main_window.h"
 #include "ui/prompt_composer.h"
@@ -17,6 +18,7 @@
 #include <memory>
 
 int main(int argc, char** argv) {
+  perfusion::use_single_threaded_blas();
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("Perfusion Studio"));
   QApplication::setOrganizationName(QStringLiteral("Perfusion"));

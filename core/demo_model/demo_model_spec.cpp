@@ -63,6 +63,7 @@ DemoModelSpec DemoModelSpec::standard() {
   spec.latent_space = true;
   spec.vae = small_vae({32, 64, 64}, spec.image_size);
   spec.vae_steps = 1500;
+  spec.min_snr_gamma = 5.0;
   return spec;
 }
 
@@ -104,6 +105,7 @@ nlohmann::json DemoModelSpec::to_json() const {
           {"ema_decay", ema_decay},
           {"caption_dropout", caption_dropout},
           {"grad_clip", grad_clip},
+          {"min_snr_gamma", min_snr_gamma},
           {"latent_space", latent_space},
           {"vae", latent_space ? vae.to_json() : nlohmann::json()},
           {"vae_steps", vae_steps},
@@ -126,6 +128,8 @@ DemoModelSpec DemoModelSpec::from_json(const nlohmann::json& j) {
     spec.ema_decay = j.at("ema_decay").get<double>();
     spec.caption_dropout = j.at("caption_dropout").get<double>();
     spec.grad_clip = j.at("grad_clip").get<double>();
+    // Absent in specs written before the weighting existed: those runs used plain MSE.
+    spec.min_snr_gamma = j.value("min_snr_gamma", 0.0);
     spec.latent_space = j.value("latent_space", false);
     if (spec.latent_space) {
       spec.vae = models::VaeConfig::from_json(j.at("vae"));

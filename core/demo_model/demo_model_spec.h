@@ -29,6 +29,10 @@ struct DemoModelSpec {
   double ema_decay = 0.999;
   double caption_dropout = 0.1;  // empty prompt, for classifier-free guidance
   double grad_clip = 1.0;
+  // Min-SNR-γ loss weighting (Hang et al. 2023): each sample's ε-MSE is weighted by
+  // min(SNR(t), γ) / SNR(t), so the nearly clean timesteps, which are learnt quickly, stop
+  // dominating the gradient and the layout-deciding noisy ones get more of it. 0: plain MSE.
+  double min_snr_gamma = 0.0;
   // The VAE stage (latent_space only): the first vae_steps steps train the autoencoder alone
   // on reconstruction MSE plus a small KL term; the rest train the UNet and text encoder.
   int64_t vae_steps = 0;

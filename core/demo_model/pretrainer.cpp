@@ -210,14 +210,26 @@ double DemoPretrainer::loss_for(uint64_t seed, int64_t step) {
   auto alpha_bar = alphas_cumprod_.index_select(0, t).view({b, 1, 1, 1});
   auto noisy = alpha_bar.sqrt() * clean + (1 - alpha_bar).sqrt() * noise;
   auto context = text_encoder_->forward(batch.input_ids);
-  auto loss = torch::mse_loss(unet_->forward(noisy, t, context), noise);
-  if (loss.requires_grad()) loss.backward();
-  return loss.item<double>();
+  auto per_sample = (unet_->forward(noisy, t, context) - noise).pow(2).mean({1, 2, 3});
+  at::Tensor objective = per_sample.mean();
+  if (spec_.min_snr_gamma > 0) {
+    const auto alpha_bar_t = alphas_cumprod_.index_select(0, t);
+    const auto snr = alpha_bar_t / (1 - alpha_bar_t);
+    objective = (per_sample * snr.clamp_max(spec_.min_snr_gamma) / snr).mean();
+  }
+  if (objective.requires_grad()) objective.backward();
+  // The plain ε-MSE whatever the weighting, so that figures stay comparable across runs.
+  return per_sample.mean().item<double>();
 }
 
 double DemoPretrainer::evaluate_loss(uint64_t seed, int64_t step) {
   torch::NoGradGuard no_grad;
   return loss_for(seed, step);
+}
+
+void DemoPretrainer::set_min_snr_gamma(double gamma) {
+  if (!(gamma >= 0)) throw Error("the min-SNR gamma must be 0 (plain MSE) or positive");
+  spec_.min_snr_gamma = gamma;
 }
 
 bool DemoPretrainer::is_stage_parameter(size_t index) const {

@@ -50,6 +50,9 @@ class DemoPretrainer {
   bool in_vae_stage() const { return spec_.latent_space && step_ < spec_.vae_steps; }
   uint64_t seed() const { return seed_; }
   const DemoModelSpec& spec() const { return spec_; }
+  // Changes the loss weighting from the next step on (a resumed run may train with another
+  // weighting than the run it continues); saved with the state and the export.
+  void set_min_snr_gamma(double gamma);
   text::Tokenizer& tokenizer() { return *tokenizer_; }
 
   // training_state.safetensors + tokenizer/ in `dir`, each file written atomically.

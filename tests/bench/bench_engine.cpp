@@ -3,6 +3,7 @@
 // weights (the shape is what matters for speed). Prints a table of medians; asserts nothing.
 //
 //   bench_engine [--model PATH] [--sd15] [--size 256] [--repeats 3] [--device cpu|cuda] [--precision fp32|fp16|bf16]
+#include "core/common/blas_threads.h"
 #include "core/models/text_encoder.h"
 #include "core/models/unet.h"
 #include "core/models/vae.h"
@@ -72,6 +73,7 @@ void bench_components(ClipTextEncoder& text_encoder, UNet2DCondition& unet, Auto
 }  // namespace
 
 int main(int argc, char** argv) {
+  perfusion::use_single_threaded_blas();
   std::string model_path;
   bool sd15 = false;
   int64_t size = 256;

@@ -5,6 +5,7 @@
 // asserts nothing. Run with the thread count of the target machine:
 //
 //   bench_toyworld [--threads 2] [--repeats 3] [--only NAME]
+#include "core/common/blas_threads.h"
 #include "core/models/text_encoder.h"
 #include "core/models/unet.h"
 #include "core/models/vae.h"
@@ -156,6 +157,7 @@ void bench(const Candidate& c, int repeats) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  perfusion::use_single_threaded_blas();
   int threads = 2;
   int repeats = 3;
   std::string only;

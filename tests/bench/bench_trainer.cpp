@@ -5,6 +5,7 @@
 // outside the timed steps. Prints medians; asserts nothing.
 //
 //   bench_trainer [--steps 5] [--size 256] [--device cpu|cuda] [--precision fp32|fp16|bf16] [--skip-sd15]
+#include "core/common/blas_threads.h"
 #include "core/models/text_encoder.h"
 #include "core/models/unet.h"
 #include "core/models/vae.h"
@@ -62,6 +63,7 @@ double seconds_per_step(const concepts::TrainingModel& model, int64_t side, int6
 }  // namespace
 
 int main(int argc, char** argv) {
+  perfusion::use_single_threaded_blas();
   int64_t steps = 5, size = 256;
   std::string device = "cpu", precision = "fp32";
   bool skip_sd15 = false;

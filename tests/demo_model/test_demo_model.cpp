@@ -77,6 +77,40 @@ class TestDemoModel : public QObject {
     }
   }
 
+  void minSnrWeightingChangesTheGradientNotTheReportedLoss() {
+    // A spec written before the weighting existed reads as plain MSE; the weighting round-trips.
+    nlohmann::json old_spec = DemoModelSpec::micro().to_json();
+    old_spec.erase("min_snr_gamma");
+    QCOMPARE(DemoModelSpec::from_json(old_spec).min_snr_gamma, 0.0);
+    QCOMPARE(DemoModelSpec::standard().min_snr_gamma, 5.0);
+    DemoModelSpec weighted_spec = DemoModelSpec::micro();
+    weighted_spec.min_snr_gamma = 5.0;
+    QCOMPARE(DemoModelSpec::from_json(weighted_spec.to_json()).min_snr_gamma, 5.0);
+
+    // Two steps first, so that the UNet's zero output conv has moved and the gradient reaches
+    // every weight.
+    auto plain = DemoPretrainer::from_scratch(DemoModelSpec::micro(), 8, path("plain"));
+    auto weighted = DemoPretrainer::from_scratch(DemoModelSpec::micro(), 8, path("weighted"));
+    for (int i = 0; i < 2; ++i) {
+      plain->train_step();
+      weighted->train_step();
+    }
+    weighted->set_min_snr_gamma(5.0);
+    // The reported loss is the plain ε-MSE of the same batch, weights and noise.
+    QCOMPARE(weighted->train_step(), plain->train_step());
+    const auto a = plain->named_state();
+    const auto b = weighted->named_state();
+    bool any_differs = false;
+    for (size_t i = 0; i < a.size(); ++i)
+      if (a[i].first.rfind("param/unet.", 0) == 0 && !torch::equal(a[i].second, b[i].second)) any_differs = true;
+    QVERIFY(any_differs);
+    QVERIFY_THROWS_EXCEPTION(Error, weighted->set_min_snr_gamma(-1.0));
+
+    // A resumed run keeps its weighting.
+    weighted->save_state(path("weighted"));
+    QCOMPARE(DemoPretrainer::resume(path("weighted"), path("weighted2"))->spec().min_snr_gamma, 5.0);
+  }
+
   void exportedModelLoadsAndGenerates() {
     auto trainer = DemoPretrainer::from_scratch(DemoModelSpec::micro(), 2, path("export"));
     for (int i = 0; i < 3; ++i) trainer->train_step();
