@@ -33,6 +33,8 @@ const std::vector<OptionSpec> kPretrainOptions{
     {"checkpoint-every", true, false, "save the state and export the model every N steps (default 500)"},
     {"min-snr-gamma", true, false,
      "weight the loss by min(SNR, G)/SNR from now on (0: plain MSE; default: 5 for a fresh run, the resumed run's own otherwise)"},
+    {"beta-end", true, false,
+     "the noise schedule's last beta from now on (SD's 0.012; default: 0.02 for a fresh run, the resumed run's own otherwise)"},
     {"help", false, false, "show this help"},
 };
 const std::vector<OptionSpec> kFinetuneOptions{
@@ -119,6 +121,8 @@ int run_toyworld_pretrain(const std::vector<std::string>& argv) {
                 static_cast<long long>(trainer->tokenizer().vocab_size()));
   }
   if (args.has("min-snr-gamma")) trainer->set_min_snr_gamma(args.number("min-snr-gamma", 0.0));
+  if (args.has("beta-end")) trainer->set_beta_end(args.number("beta-end", 0.0));
+  std::printf("noise schedule: scaled-linear betas 0.00085 .. %g\n", trainer->spec().beta_end);
   std::printf("loss weighting: %s\n", trainer->spec().min_snr_gamma > 0
                                           ? ("min-SNR, gamma " + std::to_string(trainer->spec().min_snr_gamma)).c_str()
                                           : "plain MSE");

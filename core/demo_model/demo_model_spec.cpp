@@ -1,6 +1,7 @@
 #include "core/demo_model/demo_model_spec.h"
 
 #include "core/common/error.h"
+#include "core/models/checkpoint.h"
 
 namespace perfusion::demo_model {
 
@@ -64,6 +65,7 @@ DemoModelSpec DemoModelSpec::standard() {
   spec.vae = small_vae({32, 64, 64}, spec.image_size);
   spec.vae_steps = 1500;
   spec.min_snr_gamma = 5.0;
+  spec.beta_end = 0.02;
   return spec;
 }
 
@@ -92,6 +94,15 @@ DemoModelSpec DemoModelSpec::micro_latent() {
   return spec;
 }
 
+nlohmann::json DemoModelSpec::scheduler_config() const {
+  nlohmann::json config = models::default_sd1_scheduler_config();
+  if (beta_end != kSd1BetaEnd) {
+    config["beta_end"] = beta_end;
+    config["timestep_spacing"] = "trailing";
+  }
+  return config;
+}
+
 nlohmann::json DemoModelSpec::to_json() const {
   return {{"image_size", image_size},
           {"tokenizer_vocab_size", tokenizer_vocab_size},
@@ -106,6 +117,7 @@ nlohmann::json DemoModelSpec::to_json() const {
           {"caption_dropout", caption_dropout},
           {"grad_clip", grad_clip},
           {"min_snr_gamma", min_snr_gamma},
+          {"beta_end", beta_end},
           {"latent_space", latent_space},
           {"vae", latent_space ? vae.to_json() : nlohmann::json()},
           {"vae_steps", vae_steps},
@@ -130,6 +142,7 @@ DemoModelSpec DemoModelSpec::from_json(const nlohmann::json& j) {
     spec.grad_clip = j.at("grad_clip").get<double>();
     // Absent in specs written before the weighting existed: those runs used plain MSE.
     spec.min_snr_gamma = j.value("min_snr_gamma", 0.0);
+    spec.beta_end = j.value("beta_end", kSd1BetaEnd);
     spec.latent_space = j.value("latent_space", false);
     if (spec.latent_space) {
       spec.vae = models::VaeConfig::from_json(j.at("vae"));

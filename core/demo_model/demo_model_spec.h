@@ -33,6 +33,18 @@ struct DemoModelSpec {
   // min(SNR(t), γ) / SNR(t), so the nearly clean timesteps, which are learnt quickly, stop
   // dominating the gradient and the layout-deciding noisy ones get more of it. 0: plain MSE.
   double min_snr_gamma = 0.0;
+  // The noise schedule: SD's scaled-linear betas from 0.00085 to `beta_end` over 1000 steps.
+  // SD's 0.012 leaves a terminal SNR of 0.0047, which was tuned for 64² latents; at 16² the
+  // same per-element SNR lets the coarse layout show through the noisiest x_t, so the model
+  // learns to read the object's position from the noise instead of from the prompt (measured:
+  // a fixed seed gave the same layout for "on the left", "on the right" and "at the top").
+  // A larger beta_end lowers the terminal SNR (0.02: 2.4e-4, about SD's / 16, the shift that
+  // "simple diffusion" prescribes for a 4× smaller side), and sampling then starts at the last
+  // timestep ("trailing" spacing) instead of t = 961.
+  double beta_end = kSd1BetaEnd;
+  static constexpr double kSd1BetaEnd = 0.012;
+  // scheduler_config.json for this schedule (SD 1.x's own for beta_end 0.012).
+  nlohmann::json scheduler_config() const;
   // The VAE stage (latent_space only): the first vae_steps steps train the autoencoder alone
   // on reconstruction MSE plus a small KL term; the rest train the UNet and text encoder.
   int64_t vae_steps = 0;

@@ -88,7 +88,7 @@ DemoPretrainer::DemoPretrainer(const DemoModelSpec& spec, uint64_t seed, const s
       params_.push_back(item.value());
     }
   }
-  alphas_cumprod_ = sampling::NoiseSchedule::from_json(models::default_sd1_scheduler_config()).alphas_cumprod;
+  alphas_cumprod_ = sampling::NoiseSchedule::from_json(spec_.scheduler_config()).alphas_cumprod;
 }
 
 DemoPretrainer::~DemoPretrainer() = default;
@@ -232,6 +232,13 @@ void DemoPretrainer::set_min_snr_gamma(double gamma) {
   spec_.min_snr_gamma = gamma;
 }
 
+void DemoPretrainer::set_beta_end(double beta_end) {
+  if (!(beta_end > spec_.scheduler_config().at("beta_start").get<double>() && beta_end < 1))
+    throw Error("the schedule's last beta must lie between its first (0.00085) and 1");
+  spec_.beta_end = beta_end;
+  alphas_cumprod_ = sampling::NoiseSchedule::from_json(spec_.scheduler_config()).alphas_cumprod;
+}
+
 bool DemoPretrainer::is_stage_parameter(size_t index) const {
   const bool vae_parameter = names_[index].rfind("vae.", 0) == 0;
   return in_vae_stage() == vae_parameter;
@@ -346,7 +353,7 @@ void DemoPretrainer::export_model(const std::string& dir) const {
   text_config["eos_token_id"] = tokenizer_->eos_id();
   text_config["pad_token_id"] = tokenizer_->pad_id();
   write_json(root / "text_encoder" / "config.json", text_config);
-  write_json(root / "scheduler" / "scheduler_config.json", models::default_sd1_scheduler_config());
+  write_json(root / "scheduler" / "scheduler_config.json", spec_.scheduler_config());
   copy_tokenizer(tokenizer_dir_, (root / "tokenizer").string());
   write_covariance_captions(dir, seed_);
   write_json(root / "pretrain.json", {{"step", step_}, {"seed", seed_}, {"spec", spec_.to_json()}});

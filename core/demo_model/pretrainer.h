@@ -53,6 +53,8 @@ class DemoPretrainer {
   // Changes the loss weighting from the next step on (a resumed run may train with another
   // weighting than the run it continues); saved with the state and the export.
   void set_min_snr_gamma(double gamma);
+  // Likewise for the noise schedule's last beta (DemoModelSpec::beta_end).
+  void set_beta_end(double beta_end);
   text::Tokenizer& tokenizer() { return *tokenizer_; }
 
   // training_state.safetensors + tokenizer/ in `dir`, each file written atomically.

@@ -111,6 +111,32 @@ class TestDemoModel : public QObject {
     QCOMPARE(DemoPretrainer::resume(path("weighted"), path("weighted2"))->spec().min_snr_gamma, 5.0);
   }
 
+  void noiseScheduleFollowsTheSpec() {
+    // Older specs and micro() keep SD 1.x's own scheduler config; the shipped model's is noisier
+    // and samples from the last timestep.
+    nlohmann::json old_spec = DemoModelSpec::micro().to_json();
+    old_spec.erase("beta_end");
+    QCOMPARE(DemoModelSpec::from_json(old_spec).beta_end, DemoModelSpec::kSd1BetaEnd);
+    QCOMPARE(DemoModelSpec::micro().scheduler_config(), perfusion::models::default_sd1_scheduler_config());
+    const nlohmann::json standard = DemoModelSpec::standard().scheduler_config();
+    QCOMPARE(standard.at("beta_end").get<double>(), 0.02);
+    QCOMPARE(standard.at("timestep_spacing").get<std::string>(), std::string("trailing"));
+    QCOMPARE(DemoModelSpec::from_json(DemoModelSpec::standard().to_json()).beta_end, 0.02);
+
+    auto trainer = DemoPretrainer::from_scratch(DemoModelSpec::micro(), 9, path("schedule"));
+    trainer->train_step();
+    const double sd_loss = trainer->evaluate_loss(99, 0);
+    trainer->set_beta_end(0.02);
+    // The same weights, batch and noise at noisier timesteps: another loss.
+    QVERIFY(trainer->evaluate_loss(99, 0) != sd_loss);
+    QVERIFY_THROWS_EXCEPTION(Error, trainer->set_beta_end(0.0001));
+    QVERIFY_THROWS_EXCEPTION(Error, trainer->set_beta_end(1.5));
+    trainer->export_model(path("schedule/model"));
+    const auto checkpoint = perfusion::models::load_checkpoint(path("schedule/model"));
+    QCOMPARE(checkpoint.scheduler_config.at("beta_end").get<double>(), 0.02);
+    QCOMPARE(checkpoint.scheduler_config.at("timestep_spacing").get<std::string>(), std::string("trailing"));
+  }
+
   void exportedModelLoadsAndGenerates() {
     auto trainer = DemoPretrainer::from_scratch(DemoModelSpec::micro(), 2, path("export"));
     for (int i = 0; i < 3; ++i) trainer->train_step();
