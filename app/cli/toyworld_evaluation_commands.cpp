@@ -48,6 +48,8 @@ const std::vector<OptionSpec> kEvalOptions{
     {"betas", true, false, "gate biases to generate at (default 0.4,0.5,0.6,0.7,0.8)"},
     {"train-steps", true, false, "optimizer steps per concept (default 60)"},
     {"batch", true, false, "images per optimizer step (default 8)"},
+    {"lr-embedding", true, false, "learning rate of the concepts' word embedding (default 0.006)"},
+    {"lr-v", true, false, "learning rate of the concepts' V (and unlocked K) targets (default 0.03)"},
     {"samples", true, false, "images per prompt and beta (default 2)"},
     {"steps", true, false, "sampling steps (default 25)"},
     {"retrain", false, false, "train again even where OUT/concepts has the concept"},
@@ -150,6 +152,8 @@ int run_toyworld_eval(const std::vector<std::string>& argv) {
   options.training.steps = args.integer("train-steps", 60);
   options.training.effective_batch = args.integer("batch", 8);
   options.training.micro_batch = options.training.effective_batch;
+  options.training.lr_embedding = args.number("lr-embedding", options.training.lr_embedding);
+  options.training.lr_v = args.number("lr-v", options.training.lr_v);
   options.training.evaluation_samples = 8;
   options.samples_per_prompt = static_cast<int>(args.integer("samples", 2));
   options.sampling_steps = args.integer("steps", 25);

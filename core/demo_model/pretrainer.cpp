@@ -63,6 +63,12 @@ void write_covariance_captions(const std::string& model_dir, uint64_t seed) {
   write_file_atomically((fs::path(model_dir) / models::kCovarianceCaptionsFile).string(), text);
 }
 
+void write_concept_templates(const std::string& model_dir) {
+  std::string text;
+  for (const auto& line : world_concept_templates()) text += line + "\n";
+  write_file_atomically((fs::path(model_dir) / models::kConceptTemplatesFile).string(), text);
+}
+
 DemoPretrainer::DemoPretrainer(const DemoModelSpec& spec, uint64_t seed, const std::string& tokenizer_dir)
     : spec_(spec), seed_(seed), tokenizer_dir_(tokenizer_dir) {
   tokenizer_ = text::SentencePieceTokenizer::load(tokenizer_dir);
@@ -356,6 +362,7 @@ void DemoPretrainer::export_model(const std::string& dir) const {
   write_json(root / "scheduler" / "scheduler_config.json", spec_.scheduler_config());
   copy_tokenizer(tokenizer_dir_, (root / "tokenizer").string());
   write_covariance_captions(dir, seed_);
+  write_concept_templates(dir);
   write_json(root / "pretrain.json", {{"step", step_}, {"seed", seed_}, {"spec", spec_.to_json()}});
   // Last, so that a folder with model_index.json is complete.
   write_json(root / "model_index.json", {{"_class_name", "StableDiffusionPipeline"},

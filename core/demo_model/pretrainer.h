@@ -28,6 +28,8 @@ namespace perfusion::demo_model {
 
 // covariance_captions.txt in an exported model folder (see models::Checkpoint).
 void write_covariance_captions(const std::string& model_dir, uint64_t seed);
+// concept_templates.txt in an exported model folder (world_concept_templates()).
+void write_concept_templates(const std::string& model_dir);
 
 class DemoPretrainer {
  public:

@@ -17,4 +17,9 @@ std::vector<std::string> world_captions(int64_t count, uint64_t seed) {
   return captions;
 }
 
+const std::vector<std::string>& world_concept_templates() {
+  static const std::vector<std::string> templates{"a {}"};
+  return templates;
+}
+
 }  // namespace perfusion::demo_model

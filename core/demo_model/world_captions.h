@@ -14,4 +14,9 @@ std::vector<std::string> world_captions(int64_t count, uint64_t seed);
 // folder as covariance_captions.txt): the world's language, not general English.
 constexpr int64_t kCovarianceCaptionCount = 4096;
 
+// The prompts a concept is trained with on the demo model (concept_templates.txt in its
+// folder): the world's own phrasing of an object. Only the bare one: anything more (a size, a
+// position, a background) would be a claim that most of a user's photos contradict.
+const std::vector<std::string>& world_concept_templates();
+
 }  // namespace perfusion::demo_model

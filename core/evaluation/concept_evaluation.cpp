@@ -46,6 +46,7 @@ bool reusable(const concepts::Concept& learned, const pipeline::StableDiffusion&
   const auto training = nlohmann::json::parse(learned.training, nullptr, /*allow_exceptions=*/false);
   return training.is_object() && training.value("steps", int64_t{-1}) == options.steps &&
          training.value("effective_batch", int64_t{-1}) == options.effective_batch &&
+         training.value("lr_embedding", -1.0) == options.lr_embedding && training.value("lr_v", -1.0) == options.lr_v &&
          training.value("variant", std::string("perfusion")) == variant;
 }
 

@@ -237,6 +237,17 @@ Checkpoint load_diffusers_folder(const fs::path& dir) {
     c.notes.push_back(std::to_string(c.covariance_captions.size()) + " covariance captions from " +
                       std::string(kCovarianceCaptionsFile));
   }
+  const fs::path templates = dir / kConceptTemplatesFile;
+  if (fs::is_regular_file(templates)) {
+    c.concept_templates = read_caption_lines(templates);
+    for (const auto& line : c.concept_templates) {
+      const auto at = line.find("{}");
+      if (at == std::string::npos || line.find("{}", at + 2) != std::string::npos)
+        throw Error(templates.string() + ": the template '" + line + "' must contain exactly one {}");
+    }
+    c.notes.push_back(std::to_string(c.concept_templates.size()) + " concept training templates from " +
+                      std::string(kConceptTemplatesFile));
+  }
   const fs::path tokenizer = dir / "tokenizer";
   if ((fs::is_regular_file(tokenizer / "vocab.json") && fs::is_regular_file(tokenizer / "merges.txt")) ||
       fs::is_regular_file(tokenizer / "spiece.model")) {  // CLIP BPE, or the demo model's sentencepiece

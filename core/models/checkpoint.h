@@ -37,6 +37,11 @@ struct Checkpoint {
   // text-encoding covariance is estimated over for this model (the demo model ships its world's
   // captions); empty: the built-in set, right for models trained on general captions.
   std::vector<std::string> covariance_captions;
+  // concept_templates.txt of a diffusers folder, one prompt template with one "{}" per line: the
+  // prompts a concept is trained with on this model. A model trained on another language than
+  // general English needs its own (the demo model's tokenizer has no "photo"); empty: the
+  // trainer's built-in set.
+  std::vector<std::string> concept_templates;
   // No VAE: the UNet denoises RGB pixels in [-1, 1] directly (the demo model). A diffusers
   // folder says so with "vae": null in model_index.json and no vae/ folder.
   bool pixel_space = false;
@@ -55,6 +60,8 @@ struct LoadOptions {
 
 // The optional caption file of a diffusers folder (Checkpoint::covariance_captions).
 inline constexpr const char* kCovarianceCaptionsFile = "covariance_captions.txt";
+// The optional template file of a diffusers folder (Checkpoint::concept_templates).
+inline constexpr const char* kConceptTemplatesFile = "concept_templates.txt";
 
 // Throws perfusion::Error with a one-line message naming the file and what is wrong.
 Checkpoint load_checkpoint(const std::string& path, const LoadOptions& options = {});

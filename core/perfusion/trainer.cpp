@@ -54,7 +54,7 @@ bool finite_positive(double x) { return std::isfinite(x) && x > 0; }
 std::string dtype_name(c10::ScalarType dtype) { return c10::toString(dtype); }
 
 // Everything a resumed run must share with the run that wrote the state.
-nlohmann::json resume_settings(const TrainingOptions& options, int64_t side, MaskMode mask_mode,
+nlohmann::json resume_settings(const TrainingOptions& options, size_t templates, int64_t side, MaskMode mask_mode,
                                const std::string& images_digest, c10::ScalarType dtype) {
   return {{"seed", std::to_string(options.seed)},
           {"micro_batch", options.micro_batch},
@@ -68,7 +68,7 @@ nlohmann::json resume_settings(const TrainingOptions& options, int64_t side, Mas
           {"resolution", side},
           {"mask_mode", mask_mode_name(mask_mode)},
           {"variant", training_variant_name(options.variant)},
-          {"templates", training_templates().size()},
+          {"templates", templates},
           {"images", images_digest},
           {"precision", dtype_name(dtype)}};
 }
@@ -83,7 +83,9 @@ at::Tensor render_preview(const TrainingModel& model, const TrainingObjective& o
   const auto device = objective.device();
   const auto dtype = objective.unet_dtype();
   const auto& encoder = *model.text_encoder;
-  const auto positive = objective.conditioning(snapshot.embedding.to(device), options.preview_template);
+  const std::string& preview_template =
+      options.preview_template.empty() ? training_templates(model.templates).front() : options.preview_template;
+  const auto positive = objective.conditioning(snapshot.embedding.to(device), preview_template);
   const auto empty = model.tokenizer->encode_padded("", encoder.config().max_position_embeddings);
   const auto negative = encoder.forward(torch::tensor(empty, torch::kLong).unsqueeze(0).to(device)).to(torch::kFloat32);
   const auto context = torch::cat({negative, positive}).to(dtype);
@@ -169,7 +171,7 @@ void validate_training_options(const TrainingOptions& options) {
   if (options.preview_every < 0) throw Error("preview interval must not be negative");
   if (options.preview_every > 0 && (options.preview_steps < 1 || options.preview_steps > 1000))
     throw Error("preview steps must be between 1 and 1000");
-  if (options.preview_every > 0) fill_template(options.preview_template, options.token);
+  if (options.preview_every > 0 && !options.preview_template.empty()) fill_template(options.preview_template, options.token);
   if (options.checkpoint_every < 0) throw Error("checkpoint interval must not be negative");
   if (options.checkpoint_every > 0 && options.state_path.empty())
     throw Error("checkpoints need a state file path");
@@ -245,7 +247,7 @@ TrainingResult train_concept(const TrainingModel& model, const TrainingImages& i
         k_targets.push_back(layer.to_k_weight.to(torch::kFloat32).matmul(i_super.to(layer.to_k_weight.device())).clone());
     }
     // i* starts as the token's encoding with its initial embedding, over all templates.
-    const auto all = torch::arange(static_cast<int64_t>(training_templates().size()), torch::kLong);
+    const auto all = torch::arange(static_cast<int64_t>(training_templates(model.templates).size()), torch::kLong);
     i_star = objective.conditioning(embedding, all).second.mean(0).clone();
   }
   embedding.set_requires_grad(true);
@@ -268,7 +270,7 @@ TrainingResult train_concept(const TrainingModel& model, const TrainingImages& i
   int64_t good_steps = 0;
 
   const std::string settings =
-      resume_settings(options, side, mask_mode, training_images_digest(images), dtype).dump();
+      resume_settings(options, training_templates(model.templates).size(), side, mask_mode, training_images_digest(images), dtype).dump();
   int64_t start = 0;
   if (!options.resume_path.empty()) {
     const auto state = load_training_state(options.resume_path);

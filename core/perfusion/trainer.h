@@ -48,6 +48,9 @@ struct TrainingModel {
   // The captions C is estimated over for this model (models::Checkpoint::covariance_captions);
   // empty: the built-in set.
   std::vector<std::string> covariance_captions;
+  // The prompt templates concepts are trained with on this model
+  // (models::Checkpoint::concept_templates); empty: training_templates().
+  std::vector<std::string> templates;
 };
 
 enum class MaskMode {
@@ -92,7 +95,7 @@ struct TrainingOptions {
   // a fixed seed, the concept at its generation gate.
   int64_t preview_every = 0;
   int64_t preview_steps = 20;
-  std::string preview_template = "a photo of {}";
+  std::string preview_template;  // "": the model's first training template ("a photo of a {}")
 
   // Where a resumable state is written: on cancel, and every checkpoint_every steps (0: only
   // on cancel). Empty: no state file.

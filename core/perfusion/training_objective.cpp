@@ -37,7 +37,7 @@ TrainingObjective::TrainingObjective(const TrainingModel& model, const TrainingI
 
   const auto word_ids = tokenizer.encode(supercategory);
   if (word_ids.empty()) throw Error("the supercategory '" + supercategory + "' has no tokens");
-  const auto& templates = training_templates();
+  const auto& templates = training_templates(model.templates);
   template_count_ = static_cast<int64_t>(templates.size());
   std::vector<int64_t> concept_ids, super_ids, positions, super_last;
   for (const auto& prompt_template : templates) {

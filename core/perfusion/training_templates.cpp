@@ -14,6 +14,10 @@ const std::vector<std::string>& training_templates() {
   return templates;
 }
 
+const std::vector<std::string>& training_templates(const std::vector<std::string>& model_templates) {
+  return model_templates.empty() ? training_templates() : model_templates;
+}
+
 namespace {
 
 std::pair<std::string, std::string> split_template(const std::string& prompt_template) {

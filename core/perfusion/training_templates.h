@@ -15,6 +15,8 @@ namespace perfusion::concepts {
 
 // Nine templates, each with one "{}".
 const std::vector<std::string>& training_templates();
+// A model's own templates when it has any, else training_templates().
+const std::vector<std::string>& training_templates(const std::vector<std::string>& model_templates);
 
 // "a photo of a {}" with "{}" replaced by `word`. Throws perfusion::Error without exactly one "{}".
 std::string fill_template(const std::string& prompt_template, const std::string& word);

@@ -13,6 +13,7 @@ concepts::TrainingModel training_model(StableDiffusion& model) {
   view.scheduler_config = model.scheduler_config();
   view.fingerprint = model.checkpoint().fingerprint;
   view.covariance_captions = model.checkpoint().covariance_captions;
+  view.templates = model.checkpoint().concept_templates;
   return view;
 }
 
