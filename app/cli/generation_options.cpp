@@ -2,6 +2,7 @@
 
 #include "app/cli/model_argument.h"
 
+#include "core/common/blas_threads.h"
 #include "core/common/error.h"
 #include "core/perfusion/concept_file.h"
 #include "core/perfusion/covariance.h"
@@ -107,7 +108,7 @@ GenerationSetup parse_generation_setup(const Arguments& args) {
   if (args.has("threads")) {
     const int64_t threads = args.integer("threads", 0);
     if (threads < 1 || threads > 1024) throw Error("--threads must be between 1 and 1024");
-    at::set_num_threads(static_cast<int>(threads));
+    set_compute_threads(static_cast<int>(threads));
   }
   return setup;
 }

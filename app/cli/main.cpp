@@ -40,7 +40,7 @@ std::string first_line(const char* text) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  perfusion::use_single_threaded_blas();
+  perfusion::balance_blas_threads();
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;

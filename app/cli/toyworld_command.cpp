@@ -5,6 +5,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/toyworld_commands.h"
 
+#include "core/common/blas_threads.h"
 #include "core/common/error.h"
 
 #ifdef PERFUSION_HAVE_DEMO_MODEL
@@ -34,7 +35,7 @@ const std::vector<OptionSpec> kPretrainOptions{
     {"min-snr-gamma", true, false,
      "weight the loss by min(SNR, G)/SNR from now on (0: plain MSE; default: 5 for a fresh run, the resumed run's own otherwise)"},
     {"beta-end", true, false,
-     "the noise schedule's last beta from now on (SD's 0.012; default: 0.02 for a fresh run, the resumed run's own otherwise)"},
+     "the noise schedule's last beta from now on (default: SD's 0.012 for a fresh run, the resumed run's own otherwise)"},
     {"help", false, false, "show this help"},
 };
 const std::vector<OptionSpec> kFinetuneOptions{
@@ -57,7 +58,7 @@ int run_toyworld_finetune_decoder(const std::vector<std::string>& argv) {
   options.steps = args.integer("steps", 1000);
   options.minutes = args.number("minutes", 0);
   if (options.steps < 1 || options.minutes < 0) throw Error("--steps must be positive and --minutes not negative");
-  torch::set_num_threads(static_cast<int>(args.integer("threads", 1)));
+  set_compute_threads(static_cast<int>(args.integer("threads", 1)));
   const std::string model = args.required("model");
   const auto result = demo_model::finetune_vae_decoder(model, options, [](int64_t step, double loss) {
     std::printf("step %lld: decoder L1 %.4f\n", static_cast<long long>(step), loss);
@@ -107,7 +108,7 @@ int run_toyworld_pretrain(const std::vector<std::string>& argv) {
   const int64_t checkpoint_every = args.integer("checkpoint-every", 500);
   if (max_steps < 0 || minutes < 0 || threads < 1 || checkpoint_every < 1)
     throw Error("--steps, --minutes, --threads and --checkpoint-every must be positive");
-  torch::set_num_threads(static_cast<int>(threads));
+  set_compute_threads(static_cast<int>(threads));
   fs::create_directories(out);
 
   std::unique_ptr<demo_model::DemoPretrainer> trainer;

@@ -5,6 +5,7 @@
 #include "app/cli/arguments.h"
 #include "app/cli/generation_options.h"
 #include "app/cli/model_argument.h"
+#include "core/common/blas_threads.h"
 #include "core/common/error.h"
 
 #ifdef PERFUSION_HAVE_DEMO_MODEL
@@ -68,7 +69,7 @@ const std::vector<OptionSpec> kPhotosOptions{
 namespace fs = std::filesystem;
 
 std::unique_ptr<pipeline::StableDiffusion> load_for_evaluation(const Arguments& args) {
-  torch::set_num_threads(static_cast<int>(args.integer("threads", 1)));
+  set_compute_threads(static_cast<int>(args.integer("threads", 1)));
   pipeline::ModelOptions options;
   options.model_path = model_path(args);
   options.device = "auto";

@@ -4,6 +4,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/model_argument.h"
 
+#include "core/common/blas_threads.h"
 #include "core/common/error.h"
 #include "core/image/png.h"
 #include "core/image/tensor_image.h"
@@ -184,7 +185,7 @@ int run_train(const std::vector<std::string>& argv) {
   if (args.has("threads")) {
     const int64_t threads = args.integer("threads", 0);
     if (threads < 1 || threads > 1024) throw Error("--threads must be between 1 and 1024");
-    at::set_num_threads(static_cast<int>(threads));
+    set_compute_threads(static_cast<int>(threads));
   }
   // Everything that can be checked without the model, before the slow load.
   concepts::validate_training_options(options);

@@ -18,7 +18,7 @@
 #include <memory>
 
 int main(int argc, char** argv) {
-  perfusion::use_single_threaded_blas();
+  perfusion::balance_blas_threads();
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("Perfusion Studio"));
   QApplication::setOrganizationName(QStringLiteral("Perfusion"));

@@ -1,13 +1,21 @@
 #pragma once
 // LibTorch spreads an op over its own intra-op threads and calls BLAS from each of them; a
-// multithreaded OpenBLAS (Debian's libopenblas0-pthread) then starts threads of its own inside
-// every one, and on a small machine the two pools fight over the cores. Measured on two cores:
-// demo-model pretraining ran 0.7 steps/s with both pools, 1.8 with one BLAS thread.
+// multithreaded OpenBLAS (Debian's libopenblas0-pthread) starts threads of its own inside every
+// one. Measured on two cores (tests/bench/RESULTS.md): demo-model pretraining ran 0.7 steps/s
+// with 2 + 2 threads, 1.9 with 2 LibTorch threads over 1 BLAS thread; generation, on the other
+// hand, is fastest with 1 LibTorch thread over a BLAS that uses both cores. So the two are
+// set together: BLAS gets the cores that LibTorch's threads leave.
 
 namespace perfusion {
 
-// Makes the BLAS library single-threaded when it is OpenBLAS (a no-op for any other BLAS).
-// Call once at start-up, before the first tensor op; returns whether OpenBLAS was found.
-bool use_single_threaded_blas();
+// Sets LibTorch's intra-op threads to `threads` and, when the BLAS is OpenBLAS, its threads to
+// max(1, cores / threads). Returns whether OpenBLAS was found (otherwise only LibTorch changes).
+bool set_compute_threads(int threads);
+
+// set_compute_threads with LibTorch's current thread count: for start-up, before any option.
+bool balance_blas_threads();
+
+// The number of BLAS threads set_compute_threads gives for `threads` LibTorch threads here.
+int blas_threads_for(int threads);
 
 }  // namespace perfusion

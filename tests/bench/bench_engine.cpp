@@ -73,7 +73,7 @@ void bench_components(ClipTextEncoder& text_encoder, UNet2DCondition& unet, Auto
 }  // namespace
 
 int main(int argc, char** argv) {
-  perfusion::use_single_threaded_blas();
+  perfusion::balance_blas_threads();
   std::string model_path;
   bool sd15 = false;
   int64_t size = 256;

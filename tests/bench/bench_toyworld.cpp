@@ -157,7 +157,7 @@ void bench(const Candidate& c, int repeats) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  perfusion::use_single_threaded_blas();
+  perfusion::balance_blas_threads();
   int threads = 2;
   int repeats = 3;
   std::string only;
@@ -171,7 +171,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  torch::set_num_threads(threads);
+  perfusion::set_compute_threads(threads);
   std::printf("threads %d, training batch 16, 77 text positions, generation 25 steps with guidance\n", threads);
   const std::vector<bool> no_top{false, true, true};
   const std::vector<Candidate> candidates = {

@@ -63,7 +63,7 @@ double seconds_per_step(const concepts::TrainingModel& model, int64_t side, int6
 }  // namespace
 
 int main(int argc, char** argv) {
-  perfusion::use_single_threaded_blas();
+  perfusion::balance_blas_threads();
   int64_t steps = 5, size = 256;
   std::string device = "cpu", precision = "fp32";
   bool skip_sd15 = false;

@@ -112,16 +112,18 @@ class TestDemoModel : public QObject {
   }
 
   void noiseScheduleFollowsTheSpec() {
-    // Older specs and micro() keep SD 1.x's own scheduler config; the shipped model's is noisier
-    // and samples from the last timestep.
+    // SD 1.x's own scheduler config unless the spec asks for another last beta; a noisier
+    // schedule also samples from the last timestep.
     nlohmann::json old_spec = DemoModelSpec::micro().to_json();
     old_spec.erase("beta_end");
     QCOMPARE(DemoModelSpec::from_json(old_spec).beta_end, DemoModelSpec::kSd1BetaEnd);
-    QCOMPARE(DemoModelSpec::micro().scheduler_config(), perfusion::models::default_sd1_scheduler_config());
-    const nlohmann::json standard = DemoModelSpec::standard().scheduler_config();
-    QCOMPARE(standard.at("beta_end").get<double>(), 0.02);
-    QCOMPARE(standard.at("timestep_spacing").get<std::string>(), std::string("trailing"));
-    QCOMPARE(DemoModelSpec::from_json(DemoModelSpec::standard().to_json()).beta_end, 0.02);
+    QCOMPARE(DemoModelSpec::standard().scheduler_config(), perfusion::models::default_sd1_scheduler_config());
+    DemoModelSpec noisier = DemoModelSpec::micro();
+    noisier.beta_end = 0.02;
+    const nlohmann::json config = noisier.scheduler_config();
+    QCOMPARE(config.at("beta_end").get<double>(), 0.02);
+    QCOMPARE(config.at("timestep_spacing").get<std::string>(), std::string("trailing"));
+    QCOMPARE(DemoModelSpec::from_json(noisier.to_json()).beta_end, 0.02);
 
     auto trainer = DemoPretrainer::from_scratch(DemoModelSpec::micro(), 9, path("schedule"));
     trainer->train_step();
@@ -173,6 +175,12 @@ class TestDemoModel : public QObject {
     perfusion::write_file_atomically(path("export/model/covariance_captions.txt"), "\n\n");
     QVERIFY_THROWS_EXCEPTION(Error, perfusion::models::load_checkpoint(path("export/model")));
     perfusion::demo_model::write_covariance_captions(path("export/model"), 2);
+    // So is a concept template without its "{}" slot.
+    QCOMPARE(perfusion::models::load_checkpoint(path("export/model")).concept_templates,
+             perfusion::demo_model::world_concept_templates());
+    perfusion::write_file_atomically(path("export/model/concept_templates.txt"), "a {}\na photo\n");
+    QVERIFY_THROWS_EXCEPTION(Error, perfusion::models::load_checkpoint(path("export/model")));
+    perfusion::demo_model::write_concept_templates(path("export/model"));
 
     // The exported folder is also a starting point for more training (the shipped weights).
     auto continued = DemoPretrainer::resume(path("export/model"), path("continued"));

@@ -9,6 +9,7 @@
 #include "core/perfusion/concept_file.h"
 #include "core/perfusion/trainer.h"
 #include "core/perfusion/training_state.h"
+#include "core/perfusion/training_templates.h"
 #include "core/pipeline/stable_diffusion.h"
 #include "core/pipeline/training_model.h"
 #include "core/text/tokenizer.h"
@@ -124,6 +125,20 @@ class TestTrainer : public QObject {
     const auto ball = model_->tokenizer().encode("ball");
     const auto start = model_->text_encoder().token_embedding_weight()[ball.front()];
     QVERIFY((loaded.embedding - start).abs().max().item<double>() > 1e-3);
+  }
+
+  void theModelsOwnTemplatesAreUsed() {
+    TrainingModel view = view_;
+    view.templates = {"a {}", "one {} here"};
+    const auto result = train_concept(view, without_masks(disc_photos(2)), small_options(2));
+    QCOMPARE(nlohmann::json::parse(result.learned.training).at("templates").get<int64_t>(), int64_t{2});
+    const auto built_in = train_concept(view_, without_masks(disc_photos(2)), small_options(2));
+    QCOMPARE(nlohmann::json::parse(built_in.learned.training).at("templates").get<int64_t>(),
+             static_cast<int64_t>(training_templates().size()));
+    // Other prompts, another concept.
+    QVERIFY(max_difference(result.learned, built_in.learned) > 0);
+    view.templates = {"a photo"};
+    QVERIFY_THROWS_EXCEPTION(perfusion::Error, train_concept(view, without_masks(disc_photos(2)), small_options(2)));
   }
 
   void cancelAndResumeEqualAnUninterruptedRun() {
