@@ -1,7 +1,8 @@
 #pragma once
 // Pretraining the demo model from scratch. Latent-space models first train their VAE alone
 // (L1 reconstruction plus a small KL term; the EMA weights are then frozen and the latents'
-// scaling factor measured, as SD's 0.18215 was). Then: ε-prediction MSE on SD's scaled-linear schedule,
+// scaling factor measured, as SD's 0.18215 was). Then: ε-prediction MSE (min-SNR weighted in the
+// standard recipe) on a scaled-linear schedule (SD's unless the spec says otherwise),
 // AdamW (linear warm-up, then constant, so that a run can always be continued), gradient
 // clipping, an EMA of the weights (what is exported) and 10% caption dropout for
 // classifier-free guidance. Every random draw is a function of (seed, step), so resuming from
