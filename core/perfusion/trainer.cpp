@@ -196,6 +196,7 @@ TrainingResult train_concept(const TrainingModel& model, const TrainingImages& i
   if (mask_mode == MaskMode::User && images.masks.empty())
     throw Error("mask mode 'user' needs one mask image per photo");
   if (mask_mode == MaskMode::Automatic && !images.masks.empty()) mask_mode = MaskMode::User;  // given masks win
+  const auto& templates = training_templates(model.templates);
   const auto existing = model.tokenizer->token_to_id(options.token);
   if (existing && *existing < model.text_encoder->config().vocab_size)
     throw Error("concept token " + options.token + " is already a vocabulary token; choose another name");
@@ -247,7 +248,7 @@ TrainingResult train_concept(const TrainingModel& model, const TrainingImages& i
         k_targets.push_back(layer.to_k_weight.to(torch::kFloat32).matmul(i_super.to(layer.to_k_weight.device())).clone());
     }
     // i* starts as the token's encoding with its initial embedding, over all templates.
-    const auto all = torch::arange(static_cast<int64_t>(training_templates(model.templates).size()), torch::kLong);
+    const auto all = torch::arange(static_cast<int64_t>(templates.size()), torch::kLong);
     i_star = objective.conditioning(embedding, all).second.mean(0).clone();
   }
   embedding.set_requires_grad(true);
@@ -270,7 +271,7 @@ TrainingResult train_concept(const TrainingModel& model, const TrainingImages& i
   int64_t good_steps = 0;
 
   const std::string settings =
-      resume_settings(options, training_templates(model.templates).size(), side, mask_mode, training_images_digest(images), dtype).dump();
+      resume_settings(options, templates.size(), side, mask_mode, training_images_digest(images), dtype).dump();
   int64_t start = 0;
   if (!options.resume_path.empty()) {
     const auto state = load_training_state(options.resume_path);
