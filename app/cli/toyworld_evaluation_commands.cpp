@@ -51,6 +51,7 @@ const std::vector<OptionSpec> kEvalOptions{
     {"batch", true, false, "images per optimizer step (default 8)"},
     {"lr-embedding", true, false, "learning rate of the concepts' word embedding (default 0.006)"},
     {"lr-v", true, false, "learning rate of the concepts' V (and unlocked K) targets (default 0.03)"},
+    {"mask", true, false, "training mask: auto (as in the app), attention (the word's cross-attention), none, or user (the renderer's exact object masks)"},
     {"samples", true, false, "images per prompt and beta (default 2)"},
     {"steps", true, false, "sampling steps (default 25)"},
     {"retrain", false, false, "train again even where OUT/concepts has the concept"},
@@ -155,6 +156,7 @@ int run_toyworld_eval(const std::vector<std::string>& argv) {
   options.training.micro_batch = options.training.effective_batch;
   options.training.lr_embedding = args.number("lr-embedding", options.training.lr_embedding);
   options.training.lr_v = args.number("lr-v", options.training.lr_v);
+  options.training.mask_mode = concepts::parse_mask_mode(args.value("mask", "auto"));
   options.training.evaluation_samples = 8;
   options.samples_per_prompt = static_cast<int>(args.integer("samples", 2));
   options.sampling_steps = args.integer("steps", 25);

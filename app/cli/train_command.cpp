@@ -49,7 +49,7 @@ const std::vector<OptionSpec> kTrainOptions{
     {"lr-embedding", true, false, "learning rate of the word embedding (default 0.006)"},
     {"lr-v", true, false, "learning rate of the V targets (default 0.03)"},
     {"masks", true, false, "folder of grey mask images named like the photos (white: the object)"},
-    {"no-mask", false, false, "train on the whole image instead of an attention mask"},
+    {"no-mask", false, false, "train on the whole image instead of the automatic object mask"},
     {"variant", true, false,
      "perfusion|embedding-only|unlocked-k: the method, or an ablation: the embedding alone (textual inversion), "
      "or K targets learned instead of locked (default perfusion)"},

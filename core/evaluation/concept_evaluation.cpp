@@ -47,7 +47,8 @@ bool reusable(const concepts::Concept& learned, const pipeline::StableDiffusion&
   return training.is_object() && training.value("steps", int64_t{-1}) == options.steps &&
          training.value("effective_batch", int64_t{-1}) == options.effective_batch &&
          training.value("lr_embedding", -1.0) == options.lr_embedding && training.value("lr_v", -1.0) == options.lr_v &&
-         training.value("variant", std::string("perfusion")) == variant;
+         training.value("variant", std::string("perfusion")) == variant &&
+         training.value("mask_mode", std::string("auto")) == concepts::mask_mode_name(options.mask_mode);
 }
 
 }  // namespace
@@ -168,6 +169,9 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
     for (const auto& photo : photos) {
       photo_images.push_back(photo.image);
       training.images.push_back(to_training_tensor(photo.image));
+      // User masks here are the renderer's exact ones: the ceiling for the automatic mask.
+      if (options.training.mask_mode == concepts::MaskMode::User)
+        training.masks.push_back(to_training_mask(toyworld::render_object_mask(photo.spec, photo.image.rows)));
     }
     // The reference is the training photos: what the user showed the model.
     references.emplace(instance.name, toyworld::make_concept_reference(instance.shape, photo_images));

@@ -105,6 +105,7 @@ json concept_summary(const ConceptEvaluation& eval) {
           {"photos", o.photos},
           {"training_steps", o.training.steps},
           {"training_batch", o.training.effective_batch},
+          {"training_mask", concepts::mask_mode_name(o.training.mask_mode)},
           {"sampling_steps", o.sampling_steps},
           {"guidance", o.guidance},
           {"samples_per_prompt", o.samples_per_prompt},

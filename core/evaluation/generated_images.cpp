@@ -30,4 +30,10 @@ at::Tensor to_training_tensor(const cv::Mat& rgb) {
   return pixels.permute({2, 0, 1}).to(torch::kFloat32).div(127.5).sub(1.0).contiguous();
 }
 
+at::Tensor to_training_mask(const cv::Mat& grey) {
+  const cv::Mat contiguous = grey.isContinuous() ? grey : grey.clone();
+  auto pixels = torch::from_blob(contiguous.data, {1, contiguous.rows, contiguous.cols}, torch::kUInt8);
+  return pixels.to(torch::kFloat32).div(255.0).contiguous();
+}
+
 }  // namespace perfusion::evaluation

@@ -15,5 +15,7 @@ std::vector<cv::Mat> to_rgb_mats(const at::Tensor& images);
 image::RgbImage to_rgb_image(const cv::Mat& rgb);
 // One RGB CV_8UC3 picture -> [3, S, S] float in [-1, 1] (the trainer's photo format).
 at::Tensor to_training_tensor(const cv::Mat& rgb);
+// One grey CV_8UC1 mask (255: the object) -> [1, S, S] float in [0, 1] (the trainer's mask format).
+at::Tensor to_training_mask(const cv::Mat& grey);
 
 }  // namespace perfusion::evaluation

@@ -4,14 +4,8 @@
 
 #include <torch/torch.h>
 
-#include <cmath>
 
 namespace perfusion::concepts {
-
-namespace {
-constexpr double kMaskThreshold = 0.5;
-constexpr double kMaskSoftness = 0.1;
-}  // namespace
 
 AttentionMapRecorder::AttentionMapRecorder(std::vector<int64_t> positions, int64_t height, int64_t width)
     : positions_(std::move(positions)), height_(height), width_(width) {
@@ -55,14 +49,6 @@ void AttentionMapRecorder::reset() {
   std::lock_guard<std::mutex> lock(mutex_);
   sum_ = at::Tensor();
   layers_seen_ = 0;
-}
-
-at::Tensor soften_attention_map(const at::Tensor& map) {
-  const auto flat = map.flatten(1);
-  const auto low = std::get<0>(flat.min(1, true)).reshape({-1, 1, 1, 1});
-  const auto high = std::get<0>(flat.max(1, true)).reshape({-1, 1, 1, 1});
-  const auto normalised = (map - low) / (high - low).clamp_min(1e-12);
-  return torch::sigmoid((normalised - kMaskThreshold) / kMaskSoftness);
 }
 
 }  // namespace perfusion::concepts

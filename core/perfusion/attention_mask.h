@@ -1,8 +1,10 @@
 #pragma once
 // A soft object mask from the base model's own cross-attention: how strongly the latent
 // positions attend to the supercategory word ("cat" in "a photo of a cat"), averaged over
-// heads and all cross-attention layers at the latent resolution. Perfusion weights its
-// training loss with it so that the concept learns the object rather than the background.
+// heads and all cross-attention layers at the latent resolution (MaskMode::Attention; soften
+// it with soften_object_map). In SD the word's maps follow the object; in the demo model many
+// layers attend to the background instead, which is why the default mask is the text
+// contrast of object_mask.h.
 #include "core/models/cross_attention_edit.h"
 
 #include <ATen/core/Tensor.h>
@@ -38,9 +40,5 @@ class AttentionMapRecorder : public models::CrossAttentionEdit {
   mutable at::Tensor sum_;
   mutable int64_t layers_seen_ = 0;
 };
-
-// Normalised to [0, 1] per image, then a soft threshold σ((m − 0.5) / 0.1): background near
-// 0, the object near 1, a smooth edge. [B, 1, h, w] -> same.
-at::Tensor soften_attention_map(const at::Tensor& map);
 
 }  // namespace perfusion::concepts

@@ -118,7 +118,8 @@ MaskMode parse_mask_mode(const std::string& name) {
   if (name == "auto") return MaskMode::Automatic;
   if (name == "none") return MaskMode::None;
   if (name == "user") return MaskMode::User;
-  throw Error("unknown mask mode '" + name + "' (use auto, none or user)");
+  if (name == "attention") return MaskMode::Attention;
+  throw Error("unknown mask mode '" + name + "' (use auto, none, user or attention)");
 }
 
 std::string mask_mode_name(MaskMode mode) {
@@ -126,6 +127,7 @@ std::string mask_mode_name(MaskMode mode) {
     case MaskMode::Automatic: return "auto";
     case MaskMode::None: return "none";
     case MaskMode::User: return "user";
+    case MaskMode::Attention: return "attention";
   }
   return "auto";
 }
@@ -195,7 +197,8 @@ TrainingResult train_concept(const TrainingModel& model, const TrainingImages& i
   MaskMode mask_mode = options.mask_mode;
   if (mask_mode == MaskMode::User && images.masks.empty())
     throw Error("mask mode 'user' needs one mask image per photo");
-  if (mask_mode == MaskMode::Automatic && !images.masks.empty()) mask_mode = MaskMode::User;  // given masks win
+  const bool model_made_mask = mask_mode == MaskMode::Automatic || mask_mode == MaskMode::Attention;
+  if (model_made_mask && !images.masks.empty()) mask_mode = MaskMode::User;  // given masks win
   const auto& templates = training_templates(model.templates);
   const auto existing = model.tokenizer->token_to_id(options.token);
   if (existing && *existing < model.text_encoder->config().vocab_size)

@@ -54,11 +54,12 @@ struct TrainingModel {
 };
 
 enum class MaskMode {
-  Automatic,  // the base model's cross-attention to the supercategory word
+  Automatic,  // where the supercategory word changes the base model's prediction (object_mask.h)
   None,       // plain ε-MSE over the whole latent
   User,       // TrainingImages::masks (one per image)
+  Attention,  // the base model's cross-attention to the supercategory word (attention_mask.h)
 };
-MaskMode parse_mask_mode(const std::string& name);  // "auto", "none", "user"
+MaskMode parse_mask_mode(const std::string& name);  // "auto", "none", "user", "attention"
 std::string mask_mode_name(MaskMode mode);
 
 enum class TrainingVariant {

@@ -6,6 +6,7 @@
 #include "core/models/unet.h"
 #include "core/models/vae.h"
 #include "core/perfusion/attention_mask.h"
+#include "core/perfusion/object_mask.h"
 #include "core/perfusion/training_templates.h"
 #include "core/sampling/noise_schedule.h"
 #include "core/sampling/random.h"
@@ -19,7 +20,7 @@ namespace perfusion::concepts {
 namespace {
 // The attention maps are read at a mid-noise timestep: the layout is still visible in the
 // latent, and the model has to rely on the text to denoise it.
-constexpr int64_t kMaskTimestep = 500;
+constexpr int64_t kAttentionMaskTimestep = 500;
 }  // namespace
 
 TrainingObjective::TrainingObjective(const TrainingModel& model, const TrainingImages& images,
@@ -98,24 +99,35 @@ TrainingObjective::TrainingObjective(const TrainingModel& model, const TrainingI
     masks_ = torch::stack(masks).clone();
   } else {
     const auto with_word = template_ids(tokenizer, templates.front(), word_ids, length);
-    AttentionMapRecorder recorder(with_word.positions, h, w);
     std::vector<at::Tensor> masks;
     c10::InferenceMode inference_mode;
     const auto context =
         encoder.forward(torch::tensor(with_word.ids, torch::kLong).unsqueeze(0).to(device_)).to(unet_dtype_);
     auto gen = sampling::make_generator(mask_seed);
-    const auto t = torch::full({1}, static_cast<double>(kMaskTimestep),
-                               torch::TensorOptions().dtype(torch::kFloat32).device(device_));
-    for (int64_t i = 0; i < count; ++i) {
-      const auto noise = sampling::randn({1, latents_.size(2), h, w}, gen).to(device_);
-      const auto noisy = sqrt_alpha_[kMaskTimestep] * latents_[i][0].unsqueeze(0) +
-                         sqrt_one_minus_alpha_[kMaskTimestep] * noise;
-      recorder.reset();
-      unet.forward(noisy.to(unet_dtype_), t, context, &recorder);
-      if (recorder.layers_seen() == 0) throw Error("the UNet reported no cross-attention maps for the mask");
-      const auto mask = soften_attention_map(recorder.mean_map()).squeeze(0).to(device_);  // [1, h, w]
-      masks.push_back(torch::stack({mask, mask.flip({2})}));
+    if (mask_mode == MaskMode::Attention) {
+      AttentionMapRecorder recorder(with_word.positions, h, w);
+      const auto t = torch::full({1}, static_cast<double>(kAttentionMaskTimestep),
+                                 torch::TensorOptions().dtype(torch::kFloat32).device(device_));
+      for (int64_t i = 0; i < count; ++i) {
+        const auto noise = sampling::randn({1, latents_.size(2), h, w}, gen).to(device_);
+        const auto noisy = sqrt_alpha_[kAttentionMaskTimestep] * latents_[i][0].unsqueeze(0) +
+                           sqrt_one_minus_alpha_[kAttentionMaskTimestep] * noise;
+        recorder.reset();
+        unet.forward(noisy.to(unet_dtype_), t, context, &recorder);
+        if (recorder.layers_seen() == 0) throw Error("the UNet reported no cross-attention maps for the mask");
+        masks.push_back(soften_object_map(recorder.mean_map()).squeeze(0).to(device_));  // [1, h, w]
+      }
+    } else {
+      const auto empty_context =
+          encoder.forward(torch::tensor(tokenizer.encode_padded("", length), torch::kLong).unsqueeze(0).to(device_))
+              .to(unet_dtype_);
+      for (int64_t i = 0; i < count; ++i) {
+        const auto map = text_contrast_map(unet, latents_[i][0].unsqueeze(0), context, empty_context, sqrt_alpha_,
+                                           sqrt_one_minus_alpha_, gen);
+        masks.push_back(soften_object_map(map).squeeze(0).to(device_));  // [1, h, w]
+      }
     }
+    for (auto& mask : masks) mask = torch::stack({mask, mask.flip({2})});
     masks_ = torch::stack(masks);
   }
   masks_ = masks_.clone();

@@ -32,7 +32,7 @@ struct TrainingDraws {
 class TrainingObjective {
  public:
   // side: training image side; mask_mode None, Automatic or User (masks in `images`);
-  // mask_seed: noise for the attention maps.
+  // mask_seed: noise for the automatic masks.
   TrainingObjective(const TrainingModel& model, const TrainingImages& images, const std::string& supercategory,
                     int64_t side, MaskMode mask_mode, uint64_t mask_seed);
 

@@ -89,14 +89,35 @@ void draw_object(cv::Mat& canvas, Shape shape, const Look& look, Point2 centre, 
   }
 }
 
+Point2 main_centre(const SceneSpec& spec, int big) {
+  const Point2 a = position_anchor(spec.position);
+  return {(a.x + spec.jitter_x) * big, (a.y + spec.jitter_y) * big};
+}
+
+double main_radius(const SceneSpec& spec, int big) { return size_radius(spec.size) * spec.scale * big; }
+
+void check_size(int size) {
+  if (size < 8) throw Error("toy world: render size must be at least 8 pixels, got " + std::to_string(size));
+}
+
 }  // namespace
 
 void fill_silhouette(cv::Mat& mask, Shape shape, Point2 centre, double radius, double rotation_deg) {
   fill_polygon(mask, outline_pixels(shape, centre, radius, rotation_deg));
 }
 
+cv::Mat render_object_mask(const SceneSpec& spec, int size) {
+  check_size(size);
+  const int big = size * supersampling(size);
+  cv::Mat mask = cv::Mat::zeros(big, big, CV_8U);
+  fill_silhouette(mask, spec.shape, main_centre(spec, big), main_radius(spec, big), spec.rotation_deg);
+  cv::Mat out;
+  cv::resize(mask, out, cv::Size(size, size), 0, 0, cv::INTER_AREA);
+  return out;
+}
+
 cv::Mat render(const SceneSpec& spec, int size) {
-  if (size < 8) throw Error("toy world: render size must be at least 8 pixels, got " + std::to_string(size));
+  check_size(size);
   const int f = supersampling(size);
   const int big = size * f;
   const Rgb bg = background_rgb(spec.background);
@@ -109,10 +130,8 @@ cv::Mat render(const SceneSpec& spec, int size) {
     draw_object(canvas, spec.companion->shape, look, {a.x * big, a.y * big}, kCompanionRadius * big,
                 spec.companion->rotation_deg, 0, 0);
   }
-  const Point2 a = position_anchor(spec.position);
-  const Point2 centre{(a.x + spec.jitter_x) * big, (a.y + spec.jitter_y) * big};
-  draw_object(canvas, spec.shape, main_look(spec), centre, size_radius(spec.size) * spec.scale * big,
-              spec.rotation_deg, spec.texture_phase_x, spec.texture_phase_y);
+  draw_object(canvas, spec.shape, main_look(spec), main_centre(spec, big), main_radius(spec, big), spec.rotation_deg,
+              spec.texture_phase_x, spec.texture_phase_y);
 
   cv::Mat out;
   cv::resize(canvas, out, cv::Size(size, size), 0, 0, cv::INTER_AREA);

@@ -12,6 +12,10 @@ constexpr int kDefaultRenderSize = 64;
 // Throws perfusion::Error for size < 8.
 cv::Mat render(const SceneSpec& spec, int size = kDefaultRenderSize);
 
+// The main object's coverage in the picture render(spec, size) draws: CV_8U, 255 inside, soft
+// (area-averaged) at the edge. The toy world's ground-truth mask for training-mask ablations.
+cv::Mat render_object_mask(const SceneSpec& spec, int size = kDefaultRenderSize);
+
 // One object's silhouette, filled with 255 on a CV_8U canvas of `size` (no anti-aliasing):
 // centre and radius in pixels, rotation in degrees (positive turns clockwise on screen).
 void fill_silhouette(cv::Mat& mask, Shape shape, Point2 centre, double radius, double rotation_deg);

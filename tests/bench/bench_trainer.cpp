@@ -1,7 +1,7 @@
 // Trainer benchmark: time per optimizer step (micro-batch 1, no accumulation; forward and
 // backward through the frozen UNet with the Perfusion edit, AdamW, the i* EMA) for the
 // sd-tiny fixture at 128x128 and for SD 1.5 dimensions with random weights at 256x256 (the
-// shape is what matters for speed). Setup (covariance, VAE latents, attention masks) is
+// shape is what matters for speed). Setup (covariance, VAE latents, object masks) is
 // outside the timed steps. Prints medians; asserts nothing.
 //
 //   bench_trainer [--steps 5] [--size 256] [--device cpu|cuda] [--precision fp32|fp16|bf16] [--skip-sd15]

@@ -186,6 +186,38 @@ class ToyWorldTest : public QObject {
     QCOMPARE(img.at<cv::Vec3b>(32, 50), cv::Vec3b(bg.r, bg.g, bg.b));
   }
 
+  void object_mask_covers_the_main_object_only() {
+    SceneSpec spec;
+    spec.shape = Shape::Heart;
+    spec.colour = Colour::Blue;
+    spec.background = Colour::Yellow;
+    spec.position = Position::Right;
+    spec.size = Size::Large;
+    spec.rotation_deg = -15;
+    spec.companion = Companion{Shape::Circle, Colour::Red, 0.0};
+    const cv::Mat img = render(spec, 64);
+    const cv::Mat mask = render_object_mask(spec, 64);
+    QCOMPARE(mask.type(), CV_8UC1);
+    QCOMPARE(mask.size(), img.size());
+    const Rgb blue = object_rgb(Colour::Blue), red = object_rgb(Colour::Red);
+    int blue_pixels = 0, blue_inside = 0, red_pixels = 0, red_inside = 0, soft = 0;
+    for (int y = 0; y < 64; ++y)
+      for (int x = 0; x < 64; ++x) {
+        const auto v = img.at<cv::Vec3b>(y, x);
+        const Rgb p{v[0], v[1], v[2]};
+        const uint8_t m = mask.at<uint8_t>(y, x);
+        soft += m > 0 && m < 255;
+        if (p == blue) ++blue_pixels, blue_inside += m == 255;
+        if (p == red) ++red_pixels, red_inside += m > 0;
+      }
+    QVERIFY(blue_pixels > 200);
+    QCOMPARE(blue_inside, blue_pixels);  // every pure object pixel is fully inside
+    QVERIFY(red_pixels > 20);
+    QCOMPARE(red_inside, 0);  // the companion is not the object
+    QVERIFY(soft > 20);       // area-averaged at the edge, like the picture
+    QVERIFY_EXCEPTION_THROWN(render_object_mask(spec, 4), perfusion::Error);
+  }
+
   void captions_follow_the_grammar() {
     SceneSpec s;
     s.shape = Shape::Star;

@@ -6,12 +6,14 @@
 #include "core/models/text_encoder.h"
 #include "core/models/unet.h"
 #include "core/perfusion/attention_mask.h"
+#include "core/perfusion/object_mask.h"
 #include "core/perfusion/concept_file.h"
 #include "core/perfusion/trainer.h"
 #include "core/perfusion/training_state.h"
 #include "core/perfusion/training_templates.h"
 #include "core/pipeline/stable_diffusion.h"
 #include "core/pipeline/training_model.h"
+#include "core/sampling/random.h"
 #include "core/text/tokenizer.h"
 #include "tests/support/test_support.h"
 
@@ -19,6 +21,7 @@
 #include <c10/core/InferenceMode.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <atomic>
 
 using namespace perfusion;
@@ -241,9 +244,62 @@ class TestTrainer : public QObject {
     QVERIFY2(d.max_abs <= 1e-5, qPrintable(QString::fromStdString(test::describe(d))));
     const auto map = recorder.mean_map();
     QCOMPARE(map.sizes(), (c10::IntArrayRef{1, 1, 16, 16}));
-    const auto mask = soften_attention_map(map);
+    const auto mask = soften_object_map(map);
     QVERIFY(mask.min().item<double>() >= 0 && mask.max().item<double>() <= 1);
     QVERIFY(mask.max().item<double>() - mask.min().item<double>() > 0.5);  // not flat
+  }
+
+  void textContrastMapIsWhereTheWordChangesThePrediction() {
+    c10::InferenceMode inference_mode;
+    const auto& unet = model_->unet();
+    auto& encoder = model_->text_encoder();
+    auto& tokenizer = model_->tokenizer();
+    const auto encode = [&](const std::string& text) {
+      return encoder.forward(torch::tensor(tokenizer.encode_padded(text), torch::kLong).unsqueeze(0));
+    };
+    const auto word = encode("a photo of a dog"), empty = encode("");
+    const auto schedule = torch::linspace(0.999, 0.01, 1000);
+    const auto sqrt_alpha = schedule.sqrt(), sqrt_one_minus_alpha = (1 - schedule).sqrt();
+    torch::manual_seed(5);
+    const auto latent = torch::randn({1, 4, 16, 16});
+    const auto map_with_seed = [&](const at::Tensor& a, const at::Tensor& b, uint64_t seed) {
+      auto gen = sampling::make_generator(seed);
+      return text_contrast_map(unet, latent, a, b, sqrt_alpha, sqrt_one_minus_alpha, gen);
+    };
+    const auto map = map_with_seed(word, empty, 1);
+    QCOMPARE(map.sizes(), (c10::IntArrayRef{1, 1, 16, 16}));
+    QVERIFY(torch::isfinite(map).all().item<bool>());
+    QVERIFY(map.min().item<double>() >= 0);
+    QVERIFY(map.max().item<double>() > 0);
+    QVERIFY(torch::equal(map, map_with_seed(word, empty, 1)));   // the generator decides the noise
+    QVERIFY(!torch::equal(map, map_with_seed(word, empty, 2)));
+    QCOMPARE(map_with_seed(empty, empty, 1).abs().max().item<double>(), 0.0);  // no word, no contrast
+    const auto mask = soften_object_map(map);
+    QVERIFY(mask.min().item<double>() < 0.05 && mask.max().item<double>() > 0.95);
+    auto gen = sampling::make_generator(1);
+    TextContrastSettings none;
+    none.timesteps.clear();
+    QVERIFY_THROWS_EXCEPTION(perfusion::Error,
+                             text_contrast_map(unet, latent, word, empty, sqrt_alpha, sqrt_one_minus_alpha, gen, none));
+  }
+
+  void everyMaskModeTrains() {
+    for (const MaskMode mode : {MaskMode::Automatic, MaskMode::Attention, MaskMode::None}) {
+      QVERIFY(parse_mask_mode(mask_mode_name(mode)) == mode);
+      auto options = small_options(1);
+      options.mask_mode = mode;
+      std::vector<std::string> notes;
+      TrainingCallbacks callbacks;
+      callbacks.on_note = [&](const std::string& line) { notes.push_back(line); };
+      const auto result = train_concept(view_, without_masks(disc_photos(1)), options, callbacks);
+      QCOMPARE(result.steps_done, int64_t{1});
+      validate_concept(result.learned);
+      const bool named = std::any_of(notes.begin(), notes.end(), [&](const std::string& line) {
+        return line.find("mask: " + mask_mode_name(mode)) != std::string::npos;
+      });
+      QVERIFY2(named, mask_mode_name(mode).c_str());
+    }
+    QVERIFY_THROWS_EXCEPTION(perfusion::Error, parse_mask_mode("grabcut"));
   }
 
   void pixelSpaceNeedsAnImageChannelUNet() {
