@@ -1,5 +1,7 @@
 #include "core/evaluation/generated_images.h"
 
+#include "core/perfusion/training_data.h"
+
 #include <torch/torch.h>
 
 namespace perfusion::evaluation {
@@ -32,8 +34,9 @@ at::Tensor to_training_tensor(const cv::Mat& rgb) {
 
 at::Tensor to_training_mask(const cv::Mat& grey) {
   const cv::Mat contiguous = grey.isContinuous() ? grey : grey.clone();
-  auto pixels = torch::from_blob(contiguous.data, {1, contiguous.rows, contiguous.cols}, torch::kUInt8);
-  return pixels.to(torch::kFloat32).div(255.0).contiguous();
+  // The trainer's own mask conversion, so a rendered mask and a mask file read alike.
+  return concepts::square_training_tensor(torch::from_blob(contiguous.data, {contiguous.rows, contiguous.cols, 1}, torch::kUInt8),
+                                          contiguous.rows);
 }
 
 }  // namespace perfusion::evaluation

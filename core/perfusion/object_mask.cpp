@@ -22,13 +22,14 @@ at::Tensor text_contrast_map(const models::UNet2DCondition& unet, const at::Tens
   const auto dtype = word_context.scalar_type();
   // Both prompts in one UNet call, as classifier-free guidance batches them.
   const auto context = torch::cat({word_context, empty_context});
+  const auto clean = latent.to(torch::kFloat32);
   at::Tensor sum;
   for (const int64_t t : settings.timesteps) {
     if (t < 0 || t >= sqrt_alpha.size(0)) throw Error("text contrast mask: timestep " + std::to_string(t) + " out of range");
     const auto timestep = torch::full({2}, static_cast<double>(t), latent.options().dtype(torch::kFloat32));
     for (int draw = 0; draw < settings.draws; ++draw) {
       const auto noise = sampling::randn(latent.sizes(), gen).to(latent.device());
-      const auto noisy = sqrt_alpha[t] * latent.to(torch::kFloat32) + sqrt_one_minus_alpha[t] * noise;
+      const auto noisy = sqrt_alpha[t] * clean + sqrt_one_minus_alpha[t] * noise;
       const auto predicted = unet.forward(noisy.expand({2, -1, -1, -1}).to(dtype), timestep, context).to(torch::kFloat32);
       const auto difference = (predicted[0] - predicted[1]).abs().mean(0).reshape({1, 1, latent.size(2), latent.size(3)});
       sum = sum.defined() ? sum + difference : difference;

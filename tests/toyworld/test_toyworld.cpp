@@ -27,6 +27,11 @@ using namespace perfusion::toyworld;
 
 namespace {
 
+Rgb rgb_at(const cv::Mat& rgb, int y, int x) {
+  const auto v = rgb.at<cv::Vec3b>(y, x);
+  return {v[0], v[1], v[2]};
+}
+
 // What a generated image suffers from: blur (σ = 0.8 px) and pixel noise (σ = 8 of 255).
 cv::Mat degrade(const cv::Mat& rgb, Rng& rng, double blur = 0.8, double noise = 8.0) {
   cv::Mat blurred;
@@ -172,8 +177,7 @@ class ToyWorldTest : public QObject {
     int background = 0, object = 0, mixed = 0;
     for (int y = 0; y < 64; ++y)
       for (int x = 0; x < 64; ++x) {
-        const auto v = img.at<cv::Vec3b>(y, x);
-        const Rgb p{v[0], v[1], v[2]};
+        const Rgb p = rgb_at(img, y, x);
         if (p == bg) ++background;
         else if (p == red) ++object;
         else ++mixed;
@@ -203,8 +207,7 @@ class ToyWorldTest : public QObject {
     int blue_pixels = 0, blue_inside = 0, red_pixels = 0, red_inside = 0, soft = 0;
     for (int y = 0; y < 64; ++y)
       for (int x = 0; x < 64; ++x) {
-        const auto v = img.at<cv::Vec3b>(y, x);
-        const Rgb p{v[0], v[1], v[2]};
+        const Rgb p = rgb_at(img, y, x);
         const uint8_t m = mask.at<uint8_t>(y, x);
         soft += m > 0 && m < 255;
         if (p == blue) ++blue_pixels, blue_inside += m == 255;
