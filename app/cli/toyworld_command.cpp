@@ -36,6 +36,8 @@ const std::vector<OptionSpec> kPretrainOptions{
      "weight the loss by min(SNR, G)/SNR from now on (0: plain MSE; default: 5 for a fresh run, the resumed run's own otherwise)"},
     {"beta-end", true, false,
      "the noise schedule's last beta from now on (default: SD's 0.012 for a fresh run, the resumed run's own otherwise)"},
+    {"cooldown-steps", true, false,
+     "lower the learning rate linearly to zero over the next N steps and stop there (finishes a run into a settled model)"},
     {"help", false, false, "show this help"},
 };
 const std::vector<OptionSpec> kFinetuneOptions{
@@ -102,12 +104,13 @@ int run_toyworld_pretrain(const std::vector<std::string>& argv) {
 #ifdef PERFUSION_HAVE_DEMO_MODEL
   namespace fs = std::filesystem;
   const std::string out = args.required("out");
-  const int64_t max_steps = args.integer("steps", 0);
-  const double minutes = args.number("minutes", max_steps > 0 ? 0.0 : 90.0);
+  int64_t max_steps = args.integer("steps", 0);
+  const int64_t cooldown_steps = args.integer("cooldown-steps", 0);
+  const double minutes = args.number("minutes", max_steps > 0 || cooldown_steps > 0 ? 0.0 : 90.0);
   const int64_t threads = args.integer("threads", 2);
   const int64_t checkpoint_every = args.integer("checkpoint-every", 500);
-  if (max_steps < 0 || minutes < 0 || threads < 1 || checkpoint_every < 1)
-    throw Error("--steps, --minutes, --threads and --checkpoint-every must be positive");
+  if (max_steps < 0 || minutes < 0 || threads < 1 || checkpoint_every < 1 || cooldown_steps < 0)
+    throw Error("--steps, --minutes, --threads, --checkpoint-every and --cooldown-steps must be positive");
   set_compute_threads(static_cast<int>(threads));
   fs::create_directories(out);
 
@@ -123,6 +126,11 @@ int run_toyworld_pretrain(const std::vector<std::string>& argv) {
   }
   if (args.has("min-snr-gamma")) trainer->set_min_snr_gamma(args.number("min-snr-gamma", 0.0));
   if (args.has("beta-end")) trainer->set_beta_end(args.number("beta-end", 0.0));
+  if (cooldown_steps > 0) {
+    trainer->start_cooldown(cooldown_steps);
+    if (max_steps == 0) max_steps = trainer->spec().cooldown_end;
+    std::printf("cool-down: learning rate to zero at step %lld\n", static_cast<long long>(trainer->spec().cooldown_end));
+  }
   std::printf("noise schedule: scaled-linear betas 0.00085 .. %g\n", trainer->spec().beta_end);
   std::printf("loss weighting: %s\n", trainer->spec().min_snr_gamma > 0
                                           ? ("min-SNR, gamma " + std::to_string(trainer->spec().min_snr_gamma)).c_str()

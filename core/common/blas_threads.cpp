@@ -5,11 +5,17 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <thread>
 
 namespace perfusion {
 
 int blas_threads_for(int threads) {
+  // OpenBLAS's own variable, when set, is the user's explicit choice and wins.
+  if (const char* given = std::getenv("OPENBLAS_NUM_THREADS")) {
+    const int n = std::atoi(given);
+    if (n >= 1) return n;
+  }
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   return std::max(1, cores / std::max(1, threads));
 }

@@ -111,6 +111,8 @@ nlohmann::json DemoModelSpec::to_json() const {
           {"batch_size", batch_size},
           {"learning_rate", learning_rate},
           {"warmup_steps", warmup_steps},
+          {"cooldown_start", cooldown_start},
+          {"cooldown_end", cooldown_end},
           {"weight_decay", weight_decay},
           {"ema_decay", ema_decay},
           {"caption_dropout", caption_dropout},
@@ -135,6 +137,8 @@ DemoModelSpec DemoModelSpec::from_json(const nlohmann::json& j) {
     spec.batch_size = j.at("batch_size").get<int64_t>();
     spec.learning_rate = j.at("learning_rate").get<double>();
     spec.warmup_steps = j.at("warmup_steps").get<int64_t>();
+    spec.cooldown_start = j.value("cooldown_start", int64_t{0});
+    spec.cooldown_end = j.value("cooldown_end", int64_t{0});
     spec.weight_decay = j.at("weight_decay").get<double>();
     spec.ema_decay = j.at("ema_decay").get<double>();
     spec.caption_dropout = j.at("caption_dropout").get<double>();

@@ -25,6 +25,11 @@ struct DemoModelSpec {
   int64_t batch_size = 16;
   double learning_rate = 5e-4;
   int64_t warmup_steps = 200;
+  // Cool-down ("warmup-stable-decay"): from step cooldown_start the learning rate falls linearly
+  // to zero at cooldown_end, so that a constant-rate run can be finished at any point into a
+  // settled model. cooldown_end 0: no cool-down (the rate stays constant after the warm-up).
+  int64_t cooldown_start = 0;
+  int64_t cooldown_end = 0;
   double weight_decay = 0.01;
   double ema_decay = 0.999;
   double caption_dropout = 0.1;  // empty prompt, for classifier-free guidance

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -142,6 +143,7 @@ std::unique_ptr<DemoPretrainer> DemoPretrainer::resume(const std::string& dir, c
     copy_tokenizer((fs::path(dir) / "tokenizer").string(), tokenizer_dir);
     std::unique_ptr<DemoPretrainer> trainer(new DemoPretrainer(spec, std::stoull(meta.at("seed")), tokenizer_dir));
     trainer->step_ = std::stoll(meta.at("step"));
+    trainer->drop_finished_cooldown();
     if (meta.count("moments_start")) trainer->moments_start_ = std::stoll(meta.at("moments_start"));
     torch::NoGradGuard no_grad;
     for (size_t i = 0; i < trainer->params_.size(); ++i) {
@@ -166,6 +168,7 @@ std::unique_ptr<DemoPretrainer> DemoPretrainer::resume(const std::string& dir, c
   copy_tokenizer((fs::path(dir) / "tokenizer").string(), tokenizer_dir);
   std::unique_ptr<DemoPretrainer> trainer(new DemoPretrainer(spec, info.at("seed").get<uint64_t>(), tokenizer_dir));
   trainer->step_ = info.at("step").get<int64_t>();
+  trainer->drop_finished_cooldown();
   trainer->moments_start_ = trainer->step_;  // the export has no optimizer moments
   const models::Checkpoint checkpoint = models::load_checkpoint(dir);
   torch::NoGradGuard no_grad;
@@ -245,6 +248,23 @@ void DemoPretrainer::set_beta_end(double beta_end) {
   alphas_cumprod_ = sampling::NoiseSchedule::from_json(spec_.scheduler_config()).alphas_cumprod;
 }
 
+void DemoPretrainer::start_cooldown(int64_t steps) {
+  if (steps < 1) throw Error("the cool-down needs at least one step");
+  spec_.cooldown_start = step_;
+  spec_.cooldown_end = step_ + steps;
+}
+
+void DemoPretrainer::drop_finished_cooldown() {
+  // Training on past the end of a cool-down goes back to the constant rate, not to zero.
+  if (spec_.cooldown_end > 0 && step_ >= spec_.cooldown_end) spec_.cooldown_start = spec_.cooldown_end = 0;
+}
+
+double DemoPretrainer::cooldown_factor() const {
+  if (spec_.cooldown_end <= spec_.cooldown_start || step_ < spec_.cooldown_start) return 1.0;
+  const double left = static_cast<double>(spec_.cooldown_end - step_) / (spec_.cooldown_end - spec_.cooldown_start);
+  return std::clamp(left, 0.0, 1.0);
+}
+
 bool DemoPretrainer::is_stage_parameter(size_t index) const {
   const bool vae_parameter = names_[index].rfind("vae.", 0) == 0;
   return in_vae_stage() == vae_parameter;
@@ -281,7 +301,8 @@ double DemoPretrainer::train_step() {
   const int64_t stage_start = std::max(vae_stage || !spec_.latent_space ? int64_t{0} : spec_.vae_steps, moments_start_);
   const int64_t stage_step = step_ - stage_start;
   const double base_lr = vae_stage ? spec_.vae_learning_rate : spec_.learning_rate;
-  const double lr = base_lr * std::min(1.0, static_cast<double>(stage_step + 1) / std::max<int64_t>(1, spec_.warmup_steps));
+  const double lr = base_lr * cooldown_factor() *
+                    std::min(1.0, static_cast<double>(stage_step + 1) / std::max<int64_t>(1, spec_.warmup_steps));
   const double n = static_cast<double>(stage_step + 1);
   const double bias1 = 1 - std::pow(kAdamBeta1, n);
   const double bias2 = 1 - std::pow(kAdamBeta2, n);

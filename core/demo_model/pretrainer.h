@@ -58,6 +58,11 @@ class DemoPretrainer {
   void set_min_snr_gamma(double gamma);
   // Likewise for the noise schedule's last beta (DemoModelSpec::beta_end).
   void set_beta_end(double beta_end);
+  // Cools the learning rate linearly from its current value to zero over the next `steps` steps
+  // (DemoModelSpec::cooldown_start/end); saved with the state, so a resumed run keeps it.
+  void start_cooldown(int64_t steps);
+  // The factor the cool-down applies to the learning rate at the current step (1 without one).
+  double cooldown_factor() const;
   text::Tokenizer& tokenizer() { return *tokenizer_; }
 
   // training_state.safetensors + tokenizer/ in `dir`, each file written atomically.
@@ -79,6 +84,8 @@ class DemoPretrainer {
   void finish_vae_stage();
   void initialise_weights();
   bool is_stage_parameter(size_t index) const;
+  // A resumed run that is already past its cool-down's end trains at the constant rate again.
+  void drop_finished_cooldown();
 
   DemoModelSpec spec_;
   uint64_t seed_ = 0;

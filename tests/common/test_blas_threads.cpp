@@ -15,6 +15,7 @@ class TestBlasThreads : public QObject {
 
  private slots:
   void blasGetsTheCoresLibTorchLeaves() {
+    qunsetenv("OPENBLAS_NUM_THREADS");
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     QCOMPARE(perfusion::blas_threads_for(1), cores);
     QCOMPARE(perfusion::blas_threads_for(cores), 1);
@@ -32,6 +33,16 @@ class TestBlasThreads : public QObject {
     }
     perfusion::set_compute_threads(before);
     if (!get_blas_threads) QSKIP("the BLAS in this process is not OpenBLAS: only LibTorch's threads were checked");
+  }
+
+  void openblasVariableWins() {
+    qputenv("OPENBLAS_NUM_THREADS", "3");
+    QCOMPARE(perfusion::blas_threads_for(1), 3);
+    QCOMPARE(perfusion::blas_threads_for(8), 3);
+    qputenv("OPENBLAS_NUM_THREADS", "not a number");  // ignored: the cores rule applies
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    QCOMPARE(perfusion::blas_threads_for(1), cores);
+    qunsetenv("OPENBLAS_NUM_THREADS");
   }
 
   void matmulsAreUnchanged() {

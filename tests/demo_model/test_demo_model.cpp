@@ -139,6 +139,44 @@ class TestDemoModel : public QObject {
     QCOMPARE(checkpoint.scheduler_config.at("timestep_spacing").get<std::string>(), std::string("trailing"));
   }
 
+  void cooldownTakesTheRateToZero() {
+    nlohmann::json old_spec = DemoModelSpec::micro().to_json();
+    old_spec.erase("cooldown_start");
+    old_spec.erase("cooldown_end");
+    QCOMPARE(DemoModelSpec::from_json(old_spec).cooldown_end, int64_t(0));
+
+    auto trainer = DemoPretrainer::from_scratch(DemoModelSpec::micro(), 10, path("cooldown"));
+    for (int i = 0; i < 2; ++i) trainer->train_step();
+    QCOMPARE(trainer->cooldown_factor(), 1.0);
+    QVERIFY_THROWS_EXCEPTION(Error, trainer->start_cooldown(0));
+    trainer->start_cooldown(4);
+    QCOMPARE(trainer->spec().cooldown_end, int64_t(6));
+    QCOMPARE(trainer->cooldown_factor(), 1.0);
+    trainer->train_step();
+    QCOMPARE(trainer->cooldown_factor(), 0.75);
+
+    // Saved mid-way, the cool-down goes on where it was.
+    trainer->save_state(path("cooldown"));
+    auto resumed = DemoPretrainer::resume(path("cooldown"), path("cooldown2"));
+    QCOMPARE(resumed->spec().cooldown_end, int64_t(6));
+    QCOMPARE(resumed->cooldown_factor(), 0.75);
+
+    for (int i = 0; i < 3; ++i) trainer->train_step();
+    QCOMPARE(trainer->cooldown_factor(), 0.0);
+    // At zero rate a step leaves the weights where they are (decay is scaled by the rate too).
+    const auto before = trainer->named_state();
+    trainer->train_step();
+    const auto after = trainer->named_state();
+    for (size_t i = 0; i < before.size(); ++i)
+      if (before[i].first.rfind("param/", 0) == 0) QVERIFY2(torch::equal(before[i].second, after[i].second), before[i].first.c_str());
+
+    // Training on from a finished cool-down returns to the constant rate.
+    trainer->save_state(path("cooldown"));
+    auto continued = DemoPretrainer::resume(path("cooldown"), path("cooldown3"));
+    QCOMPARE(continued->spec().cooldown_end, int64_t(0));
+    QCOMPARE(continued->cooldown_factor(), 1.0);
+  }
+
   void exportedModelLoadsAndGenerates() {
     auto trainer = DemoPretrainer::from_scratch(DemoModelSpec::micro(), 2, path("export"));
     for (int i = 0; i < 3; ++i) trainer->train_step();
