@@ -752,6 +752,10 @@ Die Ergebnisse erscheinen hier, jeder Lauf bleibt unten im Verlauf erhalten.</tr
         <source>Global locking: the attention keys of the whole prompt are computed as if each concept token were its supercategory word, and only the values carry the concept. The layout follows what the base model draws for the supercategory, often at some cost in likeness. Off (the default), each concept&apos;s keys are locked by its own edit.</source>
         <translation>Globales Locking: Die Attention-Schlüssel des ganzen Prompts werden berechnet, als stünde statt jedes Konzept-Tokens seine Oberkategorie; nur die Werte tragen das Konzept. Der Bildaufbau folgt dem, was das Basismodell für die Oberkategorie zeichnet, oft auf Kosten der Ähnlichkeit. Aus (Standard): Die Schlüssel jedes Konzepts bindet seine eigene Bearbeitung.</translation>
     </message>
+    <message>
+        <source>This model samples best at %1.</source>
+        <translation>Dieses Modell erzeugt am besten bei %1.</translation>
+    </message>
 </context>
 <context>
     <name>perfusion::ui::ResultPanel</name>

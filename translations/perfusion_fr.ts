@@ -752,6 +752,10 @@ Les résultats s’affichent ici, et chaque génération est conservée dans l�
         <source>Global locking: the attention keys of the whole prompt are computed as if each concept token were its supercategory word, and only the values carry the concept. The layout follows what the base model draws for the supercategory, often at some cost in likeness. Off (the default), each concept&apos;s keys are locked by its own edit.</source>
         <translation>Verrouillage global : les clés d’attention de tout le prompt sont calculées comme si chaque jeton de concept était le mot de sa supercatégorie ; seules les valeurs portent le concept. La composition suit ce que le modèle de base dessine pour la supercatégorie, souvent au prix de la ressemblance. Désactivé (par défaut), les clés de chaque concept sont verrouillées par sa propre édition.</translation>
     </message>
+    <message>
+        <source>This model samples best at %1.</source>
+        <translation>Ce modèle génère au mieux à %1.</translation>
+    </message>
 </context>
 <context>
     <name>perfusion::ui::ResultPanel</name>

@@ -79,6 +79,7 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
             model.device = QString::fromStdString(e.device);
             model.fingerprint = QString::fromStdString(e.fingerprint);
             model.defaultImageSize = static_cast<int>(e.default_image_size);
+            model.recommendedGuidance = e.recommended_guidance;
             post([this, job, model] { emit modelLoaded(job, model); });
           } else if constexpr (std::is_same_v<T, engine::Finished>) {
             const auto outcome = toOutcome(e.outcome);

@@ -12,6 +12,7 @@ struct LoadedModel {
   QString device;       // CUDA device name or "CPU (n threads)"
   QString fingerprint;
   int defaultImageSize = 0;
+  double recommendedGuidance = 7.5;  // the guidance scale the model samples best at
 };
 
 }  // namespace ui

@@ -45,7 +45,6 @@ void LossCurve::paintEvent(QPaintEvent*) {
 
   const QFontMetrics metrics(font());
   const int margin = 6;
-  const QRectF plot = QRectF(rect()).adjusted(margin, margin + metrics.height(), -margin, -margin);
   painter.setPen(pal.color(QPalette::PlaceholderText));
   if (losses_.isEmpty()) {
     painter.drawText(rect(), Qt::AlignCenter, tr("The loss appears here as training runs."));
@@ -58,10 +57,15 @@ void LossCurve::paintEvent(QPaintEvent*) {
   }
   if (high - low < 1e-9) high = low + 1e-9;
   const QLocale locale;
-  painter.drawText(QRectF(rect()).adjusted(margin, margin / 2, -margin, 0), Qt::AlignLeft | Qt::AlignTop,
-                   tr("loss %1 … %2").arg(locale.toString(low, 'g', 3), locale.toString(high, 'g', 3)));
-  painter.drawText(QRectF(rect()).adjusted(margin, margin / 2, -margin, 0), Qt::AlignRight | Qt::AlignTop,
-                   tr("step %1 of %2").arg(static_cast<int>(losses_.constLast().x())).arg(totalSteps_));
+  const QString range = tr("loss %1 … %2").arg(locale.toString(low, 'g', 3), locale.toString(high, 'g', 3));
+  const QString step = tr("step %1 of %2").arg(static_cast<int>(losses_.constLast().x())).arg(totalSteps_);
+  // In a narrow dock the step goes on a second line rather than over the range.
+  const bool oneLine = metrics.horizontalAdvance(range) + metrics.horizontalAdvance(step) + 2 * margin <= width() - 2 * margin;
+  const QRectF header = QRectF(rect()).adjusted(margin, margin / 2, -margin, 0);
+  painter.drawText(header, Qt::AlignLeft | Qt::AlignTop, range);
+  painter.drawText(oneLine ? header : header.adjusted(0, metrics.height(), 0, 0), Qt::AlignRight | Qt::AlignTop, step);
+  const QRectF plot =
+      QRectF(rect()).adjusted(margin, margin + metrics.height() * (oneLine ? 1 : 2), -margin, -margin);
 
   const auto toWidget = [&](const QPointF& p) {
     return QPointF(plot.left() + plot.width() * p.x() / totalSteps_,

@@ -391,6 +391,7 @@ void MainWindow::connectBridge() {
     loadedModel_ = model;
     library_->setModelFingerprint(model.fingerprint);
     composer_->setModelImageSize(model.defaultImageSize);
+    composer_->setModelGuidance(model.recommendedGuidance);
     setModelState(ModelState::Ready);
   });
   connect(bridge_, &EngineBridge::jobFinished, this, [this](quint64 job, EngineBridge::Outcome outcome) {

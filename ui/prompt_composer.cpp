@@ -57,7 +57,7 @@ PromptComposer::PromptComposer(QWidget* parent)
       prompt_(makePromptEdit<PromptEdit>(tr("Describe the image, e.g. a photo of a cat sitting on a chair in the snow"), 4, this)),
       negativePrompt_(makePromptEdit(tr("What to avoid (optional)"), 2, this)),
       sampler_(new QComboBox(this)), karras_(new QCheckBox(tr("Karras sigmas"), this)), steps_(new QSpinBox(this)),
-      guidance_(new QDoubleSpinBox(this)), seed_(new QLineEdit(this)), randomSeed_(new QCheckBox(tr("Random"), this)),
+      guidance_(new QDoubleSpinBox(this)), modelGuidance_(GenerationSettings{}.guidance), seed_(new QLineEdit(this)), randomSeed_(new QCheckBox(tr("Random"), this)),
       width_(makeSideSpinBox(this)), height_(makeSideSpinBox(this)), batch_(new QSpinBox(this)),
       fidelity_(new QSlider(Qt::Horizontal, this)),
       conceptSliders_(new ConceptBetaSliders(kFidelityBeta, kAlignmentBeta, this)),
@@ -239,6 +239,13 @@ void PromptComposer::setPromptConcepts(const QStringList& tokens) { conceptSlide
 QSlider* PromptComposer::conceptSlider(const QString& token) const { return conceptSliders_->slider(token); }
 
 bool PromptComposer::isSeedRandom() const { return randomSeed_->isChecked(); }
+
+void PromptComposer::setModelGuidance(double recommended) {
+  if (qFuzzyCompare(guidance_->value(), modelGuidance_)) guidance_->setValue(recommended);
+  modelGuidance_ = recommended;
+  guidance_->setToolTip(tr("Classifier-free guidance: how strongly the image follows the prompt (1 or less: off)") +
+                        QStringLiteral("\n") + tr("This model samples best at %1.").arg(recommended));
+}
 
 void PromptComposer::setModelImageSize(int size) {
   const QString text = size > 0 ? tr("Auto (%1)").arg(size) : tr("Auto");

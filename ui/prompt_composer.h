@@ -36,6 +36,9 @@ class PromptComposer : public QWidget {
   bool isSeedRandom() const;
   // Shown as the "Auto" size once a model is loaded.
   void setModelImageSize(int size);
+  // A newly loaded model's own guidance scale: the form takes it unless the user changed the
+  // scale away from the previous model's.
+  void setModelGuidance(double recommended);
   // Puts a concept token into the prompt at the cursor, with spaces around it where needed.
   void insertToken(const QString& token);
   QSlider* fidelitySlider() const { return fidelity_; }
@@ -66,6 +69,7 @@ class PromptComposer : public QWidget {
   QCheckBox* karras_;
   QSpinBox* steps_;
   QDoubleSpinBox* guidance_;
+  double modelGuidance_;
   QLineEdit* seed_;
   QCheckBox* randomSeed_;
   QSpinBox* width_;

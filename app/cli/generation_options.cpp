@@ -56,7 +56,7 @@ std::vector<OptionSpec> generation_option_specs() {
       {"negative", true, false, "negative prompt (default empty)"},
       {"seed", true, false, "random seed (default 0)"},
       {"steps", true, false, "sampling steps (default 50)"},
-      {"guidance", true, false, "classifier-free guidance scale (default 7.5; <= 1 disables it)"},
+      {"guidance", true, false, "classifier-free guidance scale (default: the model's, 7.5 for SD 1.x; <= 1 disables it)"},
       {"sampler", true, false, "pndm|ddim|euler|euler_a|dpmpp_2m (default pndm)"},
       {"karras", false, false, "Karras sigma schedule (euler, dpmpp_2m)"},
       {"tokenizer", true, false, "tokenizer folder or bpe_simple_vocab_16e6.txt.gz (single-file checkpoints)"},
@@ -86,7 +86,8 @@ GenerationSetup parse_generation_setup(const Arguments& args) {
   request.negative_prompt = args.value("negative");
   request.seed = args.unsigned_integer("seed", 0);
   request.steps = args.integer("steps", 50);
-  request.guidance = args.number("guidance", 7.5);
+  request.guidance = args.number("guidance", 0);
+  setup.model_guidance = !args.has("guidance");
   request.sampler.kind = sampling::parse_sampler(args.value("sampler", "pndm"));
   request.sampler.karras = args.has("karras");
   request.width = args.integer("width", 0);
@@ -116,6 +117,7 @@ GenerationSetup parse_generation_setup(const Arguments& args) {
 std::unique_ptr<pipeline::StableDiffusion> load_model(GenerationSetup& setup) {
   const auto start = std::chrono::steady_clock::now();
   auto model = pipeline::StableDiffusion::load(setup.model_options);
+  if (setup.model_guidance) setup.request.guidance = model->recommended_guidance();
   pipeline::validate_request(*model, setup.request);
   std::fprintf(stderr, "loaded %s on %s in %.1f s\n", setup.model_options.model_path.c_str(),
                pipeline::describe_device(model->device()).c_str(),

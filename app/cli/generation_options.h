@@ -30,11 +30,12 @@ struct GenerationSetup {
   std::vector<double> taus;
   bool global_locking = false;
   std::string cache_dir;
+  bool model_guidance = false;  // no --guidance: the model's recommended scale
 };
 
 GenerationSetup parse_generation_setup(const Arguments& args);
 
-// Loads the model and checks the request against it (filling in the default size), then
+// Loads the model and checks the request against it (filling in the default size and guidance), then
 // reports the load on stderr; a bad request fails with one line.
 std::unique_ptr<pipeline::StableDiffusion> load_model(GenerationSetup& setup);
 

@@ -36,6 +36,7 @@ const std::vector<OptionSpec> kQualityOptions{
     {"captions", true, false, "number of captions (default 200)"},
     {"samples", true, false, "images per caption, one batch (default 4)"},
     {"steps", true, false, "sampling steps (default 25)"},
+    {"guidance", true, false, "classifier-free guidance scale (default: the model's)"},
     {"split", true, false, "held-out (default: only the shape-colour pairs training never shows) or train"},
     {"threads", true, false, "CPU threads (default 1)"},
     {"help", false, false, "show this help"},
@@ -54,6 +55,7 @@ const std::vector<OptionSpec> kEvalOptions{
     {"mask", true, false, "training mask: auto (as in the app), attention (the word's cross-attention), none, or user (the renderer's exact object masks)"},
     {"samples", true, false, "images per prompt and beta (default 2)"},
     {"steps", true, false, "sampling steps (default 25)"},
+    {"guidance", true, false, "classifier-free guidance scale (default: the model's)"},
     {"retrain", false, false, "train again even where OUT/concepts has the concept"},
     {"threads", true, false, "CPU threads (default 1)"},
     {"help", false, false, "show this help"},
@@ -107,6 +109,7 @@ int run_toyworld_quality(const std::vector<std::string>& argv) {
   options.captions = static_cast<int>(args.integer("captions", 200));
   options.samples_per_caption = static_cast<int>(args.integer("samples", 4));
   options.sampling_steps = args.integer("steps", 25);
+  if (args.has("guidance")) options.guidance = args.number("guidance", 0);
   const std::string split = args.value("split", "held-out");
   if (split != "held-out" && split != "train") throw Error("--split must be held-out or train");
   options.split = split == "train" ? toyworld::Split::Train : toyworld::Split::HeldOut;
@@ -160,6 +163,7 @@ int run_toyworld_eval(const std::vector<std::string>& argv) {
   options.training.evaluation_samples = 8;
   options.samples_per_prompt = static_cast<int>(args.integer("samples", 2));
   options.sampling_steps = args.integer("steps", 25);
+  if (args.has("guidance")) options.guidance = args.number("guidance", 0);
   if (options.samples_per_prompt < 1 || options.sampling_steps < 1) throw Error("--samples and --steps must be positive");
   options.concepts_dir = (fs::path(out) / "concepts").string();
   options.cache_dir = pipeline::default_cache_dir();

@@ -113,6 +113,7 @@ nlohmann::json DemoModelSpec::to_json() const {
           {"warmup_steps", warmup_steps},
           {"cooldown_start", cooldown_start},
           {"cooldown_end", cooldown_end},
+          {"recommended_guidance", recommended_guidance},
           {"weight_decay", weight_decay},
           {"ema_decay", ema_decay},
           {"caption_dropout", caption_dropout},
@@ -139,6 +140,7 @@ DemoModelSpec DemoModelSpec::from_json(const nlohmann::json& j) {
     spec.warmup_steps = j.at("warmup_steps").get<int64_t>();
     spec.cooldown_start = j.value("cooldown_start", int64_t{0});
     spec.cooldown_end = j.value("cooldown_end", int64_t{0});
+    spec.recommended_guidance = j.value("recommended_guidance", DemoModelSpec{}.recommended_guidance);
     spec.weight_decay = j.at("weight_decay").get<double>();
     spec.ema_decay = j.at("ema_decay").get<double>();
     spec.caption_dropout = j.at("caption_dropout").get<double>();

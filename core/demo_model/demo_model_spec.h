@@ -30,6 +30,10 @@ struct DemoModelSpec {
   // settled model. cooldown_end 0: no cool-down (the rate stays constant after the warm-up).
   int64_t cooldown_start = 0;
   int64_t cooldown_end = 0;
+  // The classifier-free guidance scale written into the exported model_index.json (see
+  // models::Checkpoint::recommended_guidance). Measured on the shipped weights with
+  // `perfusion toyworld quality --guidance`: SD's 7.5 saturates this small model into noise.
+  double recommended_guidance = 2.0;
   double weight_decay = 0.01;
   double ema_decay = 0.999;
   double caption_dropout = 0.1;  // empty prompt, for classifier-free guidance

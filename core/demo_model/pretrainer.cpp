@@ -394,6 +394,7 @@ void DemoPretrainer::export_model(const std::string& dir) const {
                                          {"scheduler", {"diffusers", "PNDMScheduler"}},
                                          {"vae", vae_ ? nlohmann::json{"diffusers", "AutoencoderKL"} : nlohmann::json()},
                                          {"safety_checker", nullptr},
+                                         {models::kGuidanceKey, spec_.recommended_guidance},
                                          {"feature_extractor", nullptr}});
 }
 

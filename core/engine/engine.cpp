@@ -225,6 +225,7 @@ void Engine::execute_load(Job& job) {
   loaded.description = loaded.model_name + " on " + loaded.device + ", " + precision_name(model_->dtype());
   loaded.fingerprint = model_->checkpoint().fingerprint;
   loaded.default_image_size = model_->default_image_size();
+  loaded.recommended_guidance = model_->recommended_guidance();
   report(loaded);
   report(Finished{job.id, Outcome::Completed});
 }

@@ -52,6 +52,7 @@ struct ModelLoaded {
   std::string device;        // "CPU (2 threads)" or the CUDA device name
   std::string fingerprint;
   int64_t default_image_size = 0;
+  double recommended_guidance = 0;  // pipeline::StableDiffusion::recommended_guidance
 };
 
 // A Train job's Completed means its concept file (and thumbnail) are written; a cancelled

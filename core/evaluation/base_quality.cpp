@@ -59,6 +59,7 @@ BaseQualityReport measure_base_quality(pipeline::StableDiffusion& model, const B
                                        const std::function<bool(int, int)>& on_caption) {
   const auto start = std::chrono::steady_clock::now();
   BaseQualityReport report;
+  report.guidance = options.guidance.value_or(model.recommended_guidance());
   toyworld::Rng scenes(options.seed);
   for (int c = 0; c < options.captions; ++c) {
     toyworld::Rng rng = scenes.child(static_cast<uint64_t>(c));
@@ -66,7 +67,7 @@ BaseQualityReport measure_base_quality(pipeline::StableDiffusion& model, const B
     pipeline::TextToImageRequest request;
     request.prompt = toyworld::caption(spec);
     request.steps = options.sampling_steps;
-    request.guidance = options.guidance;
+    request.guidance = report.guidance;
     request.seed = toyworld::mix_seed(options.seed, static_cast<uint64_t>(c));
     request.batch = options.samples_per_caption;
     const auto result = pipeline::text_to_image(model, request);

@@ -20,7 +20,7 @@ struct BaseQualityOptions {
   int captions = 200;
   int samples_per_caption = 4;  // one batch per caption, so each caption gets distinct noise
   int64_t sampling_steps = 25;
-  double guidance = 7.5;
+  std::optional<double> guidance;  // unset: the model's recommended scale
   uint64_t seed = 20261125;  // scenes and noise; pretraining never draws from it
   // HeldOut: only the (shape, colour) pairs training never shows; Train: fresh captions of the
   // training distribution.
@@ -46,6 +46,7 @@ struct BaseQualityReport {
   std::vector<BaseQualitySample> samples;
   BaseQualityTable table;
   std::optional<BaseQualityTable> vae_round_trip;  // latent-space models
+  double guidance = 0;  // the scale sampled at
   double seconds = 0;
 };
 

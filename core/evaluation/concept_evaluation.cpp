@@ -95,7 +95,7 @@ std::vector<cv::Mat> generate(pipeline::StableDiffusion& model, const ConceptEva
   pipeline::TextToImageRequest request;
   request.prompt = prompt;
   request.steps = options.sampling_steps;
-  request.guidance = options.guidance;
+  request.guidance = options.guidance.value_or(model.recommended_guidance());
   request.seed = seed;
   request.batch = options.samples_per_prompt;
   pipeline::GenerationHooks hooks;
@@ -151,6 +151,7 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
   };
   ConceptEvaluation eval;
   eval.options = options;
+  eval.options.guidance = options.guidance.value_or(model.recommended_guidance());
   std::vector<std::string> names = options.instances;
   if (names.empty())
     for (size_t i = 0; i < 5; ++i) names.push_back(toyworld::personal_instances().at(i).name);

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,7 @@ struct ConceptEvaluationOptions {
   uint64_t photo_seed = 1;    // the shipped sample photo sets use this seed
   concepts::TrainingOptions training;  // steps, rates, batch; token and supercategory are set per instance
   int64_t sampling_steps = 25;
-  double guidance = 7.5;
+  std::optional<double> guidance;  // unset: the model's recommended scale
   int samples_per_prompt = 2;  // one batch per (prompt, β)
   uint64_t seed = 7;
   // Concept files are read from here when present (<instance>-<variant>.perfusion) and
@@ -85,7 +86,7 @@ struct InstanceCalibration {
 };
 
 struct ConceptEvaluation {
-  ConceptEvaluationOptions options;
+  ConceptEvaluationOptions options;  // with the guidance scale sampled at
   std::vector<InstanceCalibration> calibration;
   std::vector<TrainedConcept> trained;
   std::vector<ConceptSample> samples;

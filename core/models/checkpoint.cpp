@@ -199,6 +199,13 @@ Checkpoint load_diffusers_folder(const fs::path& dir) {
     if (index.contains("text_encoder_2") || pipeline.find("XL") != std::string::npos)
       throw Error(c.source + " is an SDXL pipeline (" + pipeline + "); only SD 1.x checkpoints are supported");
     c.notes.push_back("diffusers pipeline " + (pipeline.empty() ? std::string("(unnamed)") : pipeline));
+    if (index.contains(kGuidanceKey)) {
+      const json& scale = index[kGuidanceKey];
+      if (!scale.is_number() || !(scale.get<double>() >= 0 && scale.get<double>() <= 100))
+        throw Error((dir / "model_index.json").string() + ": " + kGuidanceKey + " must be a number from 0 to 100");
+      c.recommended_guidance = scale.get<double>();
+      c.notes.push_back("recommended guidance scale " + json(c.recommended_guidance).dump());
+    }
   }
   for (const char* component : {"text_encoder", "unet", "vae"})
     if (!fs::is_directory(dir / component) && !(c.pixel_space && std::string(component) == "vae"))

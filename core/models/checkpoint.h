@@ -23,6 +23,9 @@ namespace perfusion::models {
 
 enum class CheckpointLayout { DiffusersFolder, LdmSingleFile };
 
+// SD 1.x's usual classifier-free guidance scale: the default where a checkpoint recommends none.
+inline constexpr double kDefaultGuidance = 7.5;
+
 struct Checkpoint {
   std::string source;
   CheckpointLayout layout = CheckpointLayout::DiffusersFolder;
@@ -42,6 +45,10 @@ struct Checkpoint {
   // general English needs its own (the demo model's tokenizer has no "photo"); empty: the
   // trainer's built-in set.
   std::vector<std::string> concept_templates;
+  // "_perfusion_guidance_scale" of a diffusers folder's model_index.json: the classifier-free
+  // guidance scale this model samples best at. Small models trained by the project saturate at
+  // SD's 7.5 (the demo model draws clean scenes at 2 and noise at 7.5); absent: SD's 7.5.
+  double recommended_guidance = kDefaultGuidance;
   // No VAE: the UNet denoises RGB pixels in [-1, 1] directly (the demo model). A diffusers
   // folder says so with "vae": null in model_index.json and no vae/ folder.
   bool pixel_space = false;
@@ -62,6 +69,9 @@ struct LoadOptions {
 inline constexpr const char* kCovarianceCaptionsFile = "covariance_captions.txt";
 // The optional template file of a diffusers folder (Checkpoint::concept_templates).
 inline constexpr const char* kConceptTemplatesFile = "concept_templates.txt";
+// The model_index.json key of Checkpoint::recommended_guidance (a private key: diffusers ignores
+// keys that start with "_").
+inline constexpr const char* kGuidanceKey = "_perfusion_guidance_scale";
 
 // Throws perfusion::Error with a one-line message naming the file and what is wrong.
 Checkpoint load_checkpoint(const std::string& path, const LoadOptions& options = {});

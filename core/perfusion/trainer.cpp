@@ -29,7 +29,6 @@ namespace {
 constexpr int64_t kMaxSteps = 100000;
 constexpr int64_t kMaxBatch = 256;
 constexpr int64_t kMaxEvaluationSamples = 4096;
-constexpr double kPreviewGuidance = 7.5;
 // fp16 training: the loss is scaled so that small gradients survive the half-precision
 // backward pass; the scale halves on overflow and doubles after a run of clean steps.
 constexpr double kInitialLossScale = 65536.0;
@@ -106,7 +105,7 @@ at::Tensor render_preview(const TrainingModel& model, const TrainingObjective& o
     const auto input = scheduler->scale_model_input(torch::cat({latents, latents}), i);
     const auto t = torch::full({2}, timesteps[i].item<double>(), torch::TensorOptions().dtype(torch::kFloat32).device(device));
     auto noise = model.unet->forward(input.to(dtype), t, context, &edit).to(torch::kFloat32).chunk(2);
-    latents = scheduler->step(noise[0] + kPreviewGuidance * (noise[1] - noise[0]), i, latents, gen);
+    latents = scheduler->step(noise[0] + model.preview_guidance * (noise[1] - noise[0]), i, latents, gen);
   }
   const auto decoded = model.vae ? model.vae->decode(latents / model.vae->config().scaling_factor) : latents;
   return (decoded / 2 + 0.5).clamp(0, 1)[0].permute({1, 2, 0}).to(torch::kCPU, torch::kFloat32).contiguous();

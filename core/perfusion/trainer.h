@@ -51,6 +51,7 @@ struct TrainingModel {
   // The prompt templates concepts are trained with on this model
   // (models::Checkpoint::concept_templates); empty: training_templates().
   std::vector<std::string> templates;
+  double preview_guidance = 7.5;  // the model's recommended guidance scale
 };
 
 enum class MaskMode {
@@ -92,7 +93,7 @@ struct TrainingOptions {
   std::string cache_dir;
   size_t covariance_captions = 0;
 
-  // Previews: at step 0 and every preview_every steps (0: none), DDIM with guidance 7.5,
+  // Previews: at step 0 and every preview_every steps (0: none), DDIM at the model's guidance,
   // a fixed seed, the concept at its generation gate.
   int64_t preview_every = 0;
   int64_t preview_steps = 20;

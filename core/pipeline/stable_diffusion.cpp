@@ -66,6 +66,8 @@ int64_t StableDiffusion::latent_scale() const { return vae_ ? checkpoint_->vae_c
 
 int64_t StableDiffusion::default_image_size() const { return checkpoint_->unet_config.sample_size * latent_scale(); }
 
+double StableDiffusion::recommended_guidance() const { return checkpoint_->recommended_guidance; }
+
 models::AutoencoderKL& StableDiffusion::vae() {
   if (!vae_) throw Error(checkpoint_->source + " is a pixel-space model: it has no VAE");
   return *vae_;

@@ -47,6 +47,9 @@ class StableDiffusion {
   const nlohmann::json& scheduler_config() const;
   // The image side the UNet was trained at (sample_size x latent_scale()), e.g. 512 for SD 1.5.
   int64_t default_image_size() const;
+  // The classifier-free guidance scale to sample at unless the user chose one
+  // (models::Checkpoint::recommended_guidance).
+  double recommended_guidance() const;
 
  private:
   StableDiffusion() = default;

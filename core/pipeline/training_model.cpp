@@ -14,6 +14,7 @@ concepts::TrainingModel training_model(StableDiffusion& model) {
   view.fingerprint = model.checkpoint().fingerprint;
   view.covariance_captions = model.checkpoint().covariance_captions;
   view.templates = model.checkpoint().concept_templates;
+  view.preview_guidance = model.recommended_guidance();
   return view;
 }
 

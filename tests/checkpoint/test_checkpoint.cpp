@@ -156,6 +156,17 @@ class CheckpointTest : public QObject {
     QVERIFY(QString::fromStdString(c.fingerprint).startsWith("w1-"));
   }
 
+  void reads_the_recommended_guidance() {
+    QCOMPARE(diffusers().recommended_guidance, models::kDefaultGuidance);  // the fixture names none
+    const QString folder = dir_.filePath("guided");
+    link_tree(tiny("diffusers"), folder);
+    replace_file(folder + "/model_index.json",
+                 "{\"_class_name\": \"StableDiffusionPipeline\", \"_perfusion_guidance_scale\": 2.5}");
+    const Checkpoint c = models::load_checkpoint(folder.toStdString());
+    QCOMPARE(c.recommended_guidance, 2.5);
+    QVERIFY(any_note_contains(c, "recommended guidance scale 2.5"));
+  }
+
   void weights_are_views_of_the_mapped_files() {
     const Checkpoint& c = diffusers();
     const auto& conv_in = c.unet.at("conv_in.weight");
@@ -417,6 +428,11 @@ class CheckpointTest : public QObject {
     replace_file(path("sdxl-folder/model_index.json"),
                  "{\"_class_name\": \"StableDiffusionXLPipeline\", \"text_encoder_2\": [\"transformers\", \"CLIPTextModelWithProjection\"]}");
     row("SDXL diffusers folder", path("sdxl-folder"), "SDXL");
+
+    link_tree(tiny("diffusers"), path("bad-guidance"));
+    replace_file(path("bad-guidance/model_index.json"),
+                 "{\"_class_name\": \"StableDiffusionPipeline\", \"_perfusion_guidance_scale\": \"strong\"}");
+    row("recommended guidance that is no number", path("bad-guidance"), "_perfusion_guidance_scale must be a number");
 
     write_ldm_variant(path("no-unet.safetensors"), [](const std::string& n) { return n.rfind("model.diffusion_model.", 0) != 0; });
     row("single file without UNet tensors", path("no-unet.safetensors"), "has no UNet tensors");

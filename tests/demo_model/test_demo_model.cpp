@@ -195,6 +195,7 @@ class TestDemoModel : public QObject {
     QVERIFY(dynamic_cast<perfusion::text::SentencePieceTokenizer*>(&model->tokenizer()) != nullptr);
     QVERIFY(!model->has_vae());
     QCOMPARE(model->default_image_size(), int64_t(64));
+    QCOMPARE(model->recommended_guidance(), DemoModelSpec{}.recommended_guidance);  // from model_index.json
     QVERIFY_THROWS_EXCEPTION(Error, model->vae());
 
     perfusion::pipeline::TextToImageRequest request;

@@ -11,6 +11,7 @@
 #include <QAbstractItemModelTester>
 #include <QAbstractItemView>
 #include <QCompleter>
+#include <QDoubleSpinBox>
 #include <QTextBlock>
 #include <QTextLayout>
 #include <QFile>
@@ -142,6 +143,21 @@ class TestUiUnits : public QObject {
     QVERIFY(!popup->isVisible());
     QTest::keyClicks(prompt, QStringLiteral(" in the snow"));
     QCOMPARE(composer.settings().prompt, QStringLiteral("a photo of <rex> in the snow"));
+  }
+
+  void a_loaded_model_sets_its_guidance_unless_the_user_chose_one() {
+    ui::PromptComposer composer;
+    QCOMPARE(composer.settings().guidance, 7.5);
+    composer.setModelGuidance(2.0);  // the demo model
+    QCOMPARE(composer.settings().guidance, 2.0);
+    composer.setModelGuidance(7.5);  // an SD 1.5 checkpoint after it
+    QCOMPARE(composer.settings().guidance, 7.5);
+    auto* guidance = composer.findChild<QDoubleSpinBox*>(QStringLiteral("guidance"));
+    QVERIFY(guidance);
+    guidance->setValue(5.0);  // the user's own choice survives the next model
+    composer.setModelGuidance(2.0);
+    QCOMPARE(composer.settings().guidance, 5.0);
+    QVERIFY(guidance->toolTip().contains(QStringLiteral("2")));
   }
 
   void known_and_unknown_tokens_are_highlighted_differently() {
