@@ -6,7 +6,7 @@
 // Two checks. The concept's masked denoising loss on its photos falls: the trainer learns. Its
 // fidelity beats the base model's drawing of the supercategory: not yet. At the demo model's own
 // guidance scale (2) the base model draws clean scenes, and the learned concepts still come out
-// as the base model's star (README, "Perfusion on the demo model"); the comparison is kept as an
+// as the base model's star (README, "Perfusion on the world"); the comparison is kept as an
 // expected failure so that it turns into a failure to look at (XPASS) once concepts do win.
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
