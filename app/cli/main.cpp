@@ -25,7 +25,7 @@ const char* kUsage =
     "  train      teach the model a concept from a few photos (Perfusion)\n"
     "  sweep      one seed across several concept gate biases, side by side\n"
     "  covariance compute (and cache) a base model's text-encoding covariance\n"
-    "  inspect    show what a checkpoint or safetensors file contains\n"
+    "  inspect    show what a checkpoint, concept or safetensors file contains\n"
     "  toyworld   pretrain the demo model on the procedurally rendered toy world\n"
     "\n"
     "`perfusion <command> --help` shows a command's options.\n";

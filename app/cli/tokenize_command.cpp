@@ -1,6 +1,7 @@
 // `perfusion tokenize`: the 77 ids a prompt becomes, as one JSON array on the last line.
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
+#include "app/cli/model_argument.h"
 
 #include "core/common/error.h"
 #include "core/models/checkpoint.h"
@@ -13,7 +14,7 @@ namespace perfusion::cli {
 
 namespace {
 const std::vector<OptionSpec> kTokenizeOptions{
-    {"model", true, false, "diffusers folder or single-file checkpoint whose tokenizer to use"},
+    {"model", true, false, "diffusers folder or single-file checkpoint whose tokenizer to use (default: the bundled demo model's, unless --tokenizer is given)"},
     {"tokenizer", true, false, "tokenizer folder or bpe_simple_vocab_16e6.txt.gz (instead of or besides --model)"},
     {"help", false, false, "show this help"},
 };
@@ -22,14 +23,13 @@ const std::vector<OptionSpec> kTokenizeOptions{
 int run_tokenize(const std::vector<std::string>& argv) {
   const auto args = Arguments::parse(argv, kTokenizeOptions);
   if (args.has("help")) {
-    std::cout << usage_text("tokenize", "(--model PATH | --tokenizer PATH) TEXT", kTokenizeOptions);
+    std::cout << usage_text("tokenize", "[--model PATH] [--tokenizer PATH] TEXT", kTokenizeOptions);
     return 0;
   }
   if (args.positional().size() != 1) throw Error("give exactly one TEXT to tokenize (quote it)");
-  if (!args.has("model") && !args.has("tokenizer")) throw Error("--model or --tokenizer is required");
   std::unique_ptr<text::Tokenizer> tokenizer;
-  if (args.has("model")) {
-    const auto checkpoint = models::load_checkpoint(args.value("model"));
+  if (args.has("model") || !args.has("tokenizer")) {
+    const auto checkpoint = models::load_checkpoint(model_path(args));
     tokenizer = pipeline::load_tokenizer(checkpoint, args.value("tokenizer"));
   } else {
     models::Checkpoint none;

@@ -53,6 +53,7 @@ const std::vector<OptionSpec> kEvalOptions{
     {"lr-embedding", true, false, "learning rate of the concepts' word embedding (default 0.006)"},
     {"lr-v", true, false, "learning rate of the concepts' V (and unlocked K) targets (default 0.03)"},
     {"mask", true, false, "training mask: auto (as in the app), attention (the word's cross-attention), none, or user (the renderer's exact object masks)"},
+    {"photo-captions", false, false, "train each photo with its own caption (its position, size and background) instead of the model's templates"},
     {"samples", true, false, "images per prompt and beta (default 2)"},
     {"steps", true, false, "sampling steps (default 25)"},
     {"guidance", true, false, "classifier-free guidance scale (default: the model's)"},
@@ -161,6 +162,7 @@ int run_toyworld_eval(const std::vector<std::string>& argv) {
   options.training.lr_v = args.number("lr-v", options.training.lr_v);
   options.training.mask_mode = concepts::parse_mask_mode(args.value("mask", "auto"));
   options.training.evaluation_samples = 8;
+  options.photo_captions = args.has("photo-captions");
   options.samples_per_prompt = static_cast<int>(args.integer("samples", 2));
   options.sampling_steps = args.integer("steps", 25);
   if (args.has("guidance")) options.guidance = args.number("guidance", 0);

@@ -41,14 +41,15 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 // A cached concept counts only when it was made for this model with these settings.
 bool reusable(const concepts::Concept& learned, const pipeline::StableDiffusion& model,
-              const concepts::TrainingOptions& options, const std::string& variant) {
+              const concepts::TrainingOptions& options, const std::string& variant, bool photo_captions) {
   if (learned.base_model_fingerprint != model.checkpoint().fingerprint) return false;
   const auto training = nlohmann::json::parse(learned.training, nullptr, /*allow_exceptions=*/false);
   return training.is_object() && training.value("steps", int64_t{-1}) == options.steps &&
          training.value("effective_batch", int64_t{-1}) == options.effective_batch &&
          training.value("lr_embedding", -1.0) == options.lr_embedding && training.value("lr_v", -1.0) == options.lr_v &&
          training.value("variant", std::string("perfusion")) == variant &&
-         training.value("mask_mode", std::string("auto")) == concepts::mask_mode_name(options.mask_mode);
+         training.value("mask_mode", std::string("auto")) == concepts::mask_mode_name(options.mask_mode) &&
+         training.value("photo_captions", false) == photo_captions;
 }
 
 }  // namespace
@@ -90,14 +91,15 @@ InstanceCalibration calibrate(const toyworld::Instance& instance, const toyworld
   return c;
 }
 
-std::vector<cv::Mat> generate(pipeline::StableDiffusion& model, const ConceptEvaluationOptions& options,
+// `resolved`: the evaluation's options with the guidance scale already settled.
+std::vector<cv::Mat> generate(pipeline::StableDiffusion& model, const ConceptEvaluationOptions& resolved,
                               const std::string& prompt, uint64_t seed, pipeline::ConceptSet* concepts) {
   pipeline::TextToImageRequest request;
   request.prompt = prompt;
-  request.steps = options.sampling_steps;
-  request.guidance = options.guidance.value_or(model.recommended_guidance());
+  request.steps = resolved.sampling_steps;
+  request.guidance = resolved.guidance.value();
   request.seed = seed;
-  request.batch = options.samples_per_prompt;
+  request.batch = resolved.samples_per_prompt;
   pipeline::GenerationHooks hooks;
   hooks.concepts = concepts;
   return to_rgb_mats(pipeline::text_to_image(model, request, hooks).images);
@@ -170,6 +172,7 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
     for (const auto& photo : photos) {
       photo_images.push_back(photo.image);
       training.images.push_back(to_training_tensor(photo.image));
+      if (options.photo_captions) training.captions.push_back(photo.caption_template);
       // User masks here are the renderer's exact ones: the ceiling for the automatic mask.
       if (options.training.mask_mode == concepts::MaskMode::User)
         training.masks.push_back(to_training_mask(toyworld::render_object_mask(photo.spec, photo.image.rows)));
@@ -182,7 +185,7 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
     // The floor: the base model asked for the supercategory.
     for (size_t p = 0; p < prompts.size(); ++p) {
       const uint64_t seed = toyworld::mix_seed(options.seed, p);
-      const auto pictures = generate(model, options, toyworld::fill_caption(prompts[p].text, supercategory), seed, nullptr);
+      const auto pictures = generate(model, eval.options, toyworld::fill_caption(prompts[p].text, supercategory), seed, nullptr);
       for (size_t i = 0; i < pictures.size(); ++i)
         eval.samples.push_back({instance.name, "base", 0.0, static_cast<int>(p), static_cast<int>(i),
                                 toyworld::concept_fidelity(pictures[i], reference).score,
@@ -200,7 +203,7 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
       concepts::Concept learned;
       if (!file.empty() && fs::is_regular_file(file)) {
         learned = concepts::load_concept(file);
-        record.loaded = reusable(learned, model, options.training, variant_name);
+        record.loaded = reusable(learned, model, options.training, variant_name, options.photo_captions);
         note(record.loaded ? "loaded " + file : file + " was made with other settings or another model: training again");
       }
       if (!record.loaded) {
@@ -233,7 +236,7 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
         set.set_all_betas(beta);
         for (size_t p = 0; p < prompts.size(); ++p) {
           const uint64_t seed = toyworld::mix_seed(options.seed, p);
-          const auto pictures = generate(model, options, toyworld::fill_caption(prompts[p].text, learned.token), seed, &set);
+          const auto pictures = generate(model, eval.options, toyworld::fill_caption(prompts[p].text, learned.token), seed, &set);
           for (size_t i = 0; i < pictures.size(); ++i)
             eval.samples.push_back({instance.name, variant_name, beta, static_cast<int>(p), static_cast<int>(i),
                                     toyworld::concept_fidelity(pictures[i], reference).score,
@@ -263,7 +266,7 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
         std::string prompt = pair_prompts[p];
         prompt.replace(prompt.find("{a}"), 3, token_for(a));
         prompt.replace(prompt.find("{b}"), 3, token_for(b));
-        const auto pictures = generate(model, options, prompt, toyworld::mix_seed(options.seed ^ 0x2c, p), &set);
+        const auto pictures = generate(model, eval.options, prompt, toyworld::mix_seed(options.seed ^ 0x2c, p), &set);
         for (size_t i = 0; i < pictures.size(); ++i) {
           const auto fa = toyworld::object_fidelities(pictures[i], references.at(a));
           const auto fb = toyworld::object_fidelities(pictures[i], references.at(b));

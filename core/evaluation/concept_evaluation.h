@@ -29,6 +29,10 @@ struct ConceptEvaluationOptions {
   int photos = 8;             // training photos per instance
   uint64_t photo_seed = 1;    // the shipped sample photo sets use this seed
   concepts::TrainingOptions training;  // steps, rates, batch; token and supercategory are set per instance
+  // Train each photo with its own caption (the renderer's description of its setting, "a
+  // small {} on the left, on a gray background"; concepts::TrainingImages::captions) instead
+  // of the model's templates.
+  bool photo_captions = false;
   int64_t sampling_steps = 25;
   std::optional<double> guidance;  // unset: the model's recommended scale
   int samples_per_prompt = 2;  // one batch per (prompt, β)

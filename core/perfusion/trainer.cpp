@@ -53,23 +53,26 @@ bool finite_positive(double x) { return std::isfinite(x) && x > 0; }
 std::string dtype_name(c10::ScalarType dtype) { return c10::toString(dtype); }
 
 // Everything a resumed run must share with the run that wrote the state.
-nlohmann::json resume_settings(const TrainingOptions& options, size_t templates, int64_t side, MaskMode mask_mode,
-                               const std::string& images_digest, c10::ScalarType dtype) {
-  return {{"seed", std::to_string(options.seed)},
-          {"micro_batch", options.micro_batch},
-          {"effective_batch", options.effective_batch},
-          {"lr_embedding", options.lr_embedding},
-          {"lr_v", options.lr_v},
-          {"weight_decay", options.weight_decay},
-          {"beta", options.beta},
-          {"tau", options.tau},
-          {"i_star_decay", options.i_star_decay},
-          {"resolution", side},
-          {"mask_mode", mask_mode_name(mask_mode)},
-          {"variant", training_variant_name(options.variant)},
-          {"templates", templates},
-          {"images", images_digest},
-          {"precision", dtype_name(dtype)}};
+nlohmann::json resume_settings(const TrainingOptions& options, const TrainingImages& images, int64_t templates,
+                               int64_t side, MaskMode mask_mode, c10::ScalarType dtype) {
+  nlohmann::json settings{{"seed", std::to_string(options.seed)},
+                          {"micro_batch", options.micro_batch},
+                          {"effective_batch", options.effective_batch},
+                          {"lr_embedding", options.lr_embedding},
+                          {"lr_v", options.lr_v},
+                          {"weight_decay", options.weight_decay},
+                          {"beta", options.beta},
+                          {"tau", options.tau},
+                          {"i_star_decay", options.i_star_decay},
+                          {"resolution", side},
+                          {"mask_mode", mask_mode_name(mask_mode)},
+                          {"variant", training_variant_name(options.variant)},
+                          {"templates", templates},
+                          {"images", training_images_digest(images)},
+                          {"precision", dtype_name(dtype)}};
+  // Only when used, so that states written before captions existed still resume.
+  if (!images.captions.empty()) settings["photo_captions"] = true;
+  return settings;
 }
 
 at::Tensor cpu_copy(const at::Tensor& t) { return t.detach().to(torch::kCPU, torch::kFloat32).clone(); }
@@ -198,7 +201,6 @@ TrainingResult train_concept(const TrainingModel& model, const TrainingImages& i
     throw Error("mask mode 'user' needs one mask image per photo");
   const bool model_made_mask = mask_mode == MaskMode::Automatic || mask_mode == MaskMode::Attention;
   if (model_made_mask && !images.masks.empty()) mask_mode = MaskMode::User;  // given masks win
-  const auto& templates = training_templates(model.templates);
   const auto existing = model.tokenizer->token_to_id(options.token);
   if (existing && *existing < model.text_encoder->config().vocab_size)
     throw Error("concept token " + options.token + " is already a vocabulary token; choose another name");
@@ -250,7 +252,7 @@ TrainingResult train_concept(const TrainingModel& model, const TrainingImages& i
         k_targets.push_back(layer.to_k_weight.to(torch::kFloat32).matmul(i_super.to(layer.to_k_weight.device())).clone());
     }
     // i* starts as the token's encoding with its initial embedding, over all templates.
-    const auto all = torch::arange(static_cast<int64_t>(templates.size()), torch::kLong);
+    const auto all = torch::arange(objective.template_count(), torch::kLong);
     i_star = objective.conditioning(embedding, all).second.mean(0).clone();
   }
   embedding.set_requires_grad(true);
@@ -273,7 +275,7 @@ TrainingResult train_concept(const TrainingModel& model, const TrainingImages& i
   int64_t good_steps = 0;
 
   const std::string settings =
-      resume_settings(options, templates.size(), side, mask_mode, training_images_digest(images), dtype).dump();
+      resume_settings(options, images, objective.template_count(), side, mask_mode, dtype).dump();
   int64_t start = 0;
   if (!options.resume_path.empty()) {
     const auto state = load_training_state(options.resume_path);

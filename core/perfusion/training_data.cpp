@@ -34,6 +34,15 @@ void validate_training_images(const TrainingImages& images, int64_t side) {
   if (!images.masks.empty() && images.masks.size() != images.images.size())
     throw Error(std::to_string(images.masks.size()) + " masks for " + std::to_string(images.images.size()) +
                 " training images; give one mask per image or none");
+  if (!images.captions.empty() && images.captions.size() != images.images.size())
+    throw Error(std::to_string(images.captions.size()) + " captions for " + std::to_string(images.images.size()) +
+                " training images; give one caption per image or none");
+  for (size_t i = 0; i < images.captions.size(); ++i) {
+    const auto& caption = images.captions[i];
+    const auto slot = caption.find("{}");
+    if (slot == std::string::npos || caption.find("{}", slot + 2) != std::string::npos)
+      throw Error("caption " + std::to_string(i + 1) + " must have exactly one {} where the concept goes: " + caption);
+  }
   for (size_t i = 0; i < images.images.size(); ++i)
     check_tensor(images.images[i], "training image " + std::to_string(i + 1), 3, side, -1.0, 1.0);
   for (size_t i = 0; i < images.masks.size(); ++i) {
@@ -54,6 +63,10 @@ std::string training_images_digest(const TrainingImages& images) {
   };
   for (const auto& image : images.images) mix(image);
   for (const auto& mask : images.masks) mix(mask);
+  for (const auto& caption : images.captions) {
+    for (const unsigned char c : caption) hash = (hash ^ c) * 1099511628211ull;
+    hash = (hash ^ 0xff) * 1099511628211ull;
+  }
   char text[17];
   std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
   return text;

@@ -38,7 +38,10 @@ TrainingObjective::TrainingObjective(const TrainingModel& model, const TrainingI
 
   const auto word_ids = tokenizer.encode(supercategory);
   if (word_ids.empty()) throw Error("the supercategory '" + supercategory + "' has no tokens");
-  const auto& templates = training_templates(model.templates);
+  // Photos with captions are each trained with their own (TrainingImages::captions).
+  const auto& model_templates = training_templates(model.templates);
+  photo_captions_ = !images.captions.empty();
+  const auto& templates = photo_captions_ ? images.captions : model_templates;
   template_count_ = static_cast<int64_t>(templates.size());
   std::vector<int64_t> concept_ids, super_ids, positions, super_last;
   for (const auto& prompt_template : templates) {
@@ -98,7 +101,9 @@ TrainingObjective::TrainingObjective(const TrainingModel& model, const TrainingI
     }
     masks_ = torch::stack(masks).clone();
   } else {
-    const auto with_word = template_ids(tokenizer, templates.front(), word_ids, length);
+    // The model's plain template, also with captions: a caption's setting words would make
+    // the text contrast light up the background too.
+    const auto with_word = template_ids(tokenizer, model_templates.front(), word_ids, length);
     std::vector<at::Tensor> masks;
     c10::InferenceMode inference_mode;
     const auto context =
@@ -141,6 +146,10 @@ TrainingDraws TrainingObjective::draw(at::Generator& gen, int64_t count) const {
   draws.templates = torch::randint(0, template_count_, {count}, gen, longs);
   draws.timesteps = torch::randint(0, sqrt_alpha_.size(0), {count}, gen, longs);
   draws.noise = sampling::randn({count, latents_.size(2), latents_.size(3), latents_.size(4)}, gen);
+  if (photo_captions_) {  // drawn all the same, so that a run's other draws do not depend on captions
+    draws.flip.zero_();
+    draws.templates = draws.image.clone();
+  }
   return draws;
 }
 

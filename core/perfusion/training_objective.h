@@ -51,6 +51,8 @@ class TrainingObjective {
 
   const at::Tensor& supercategory_embedding() const { return supercategory_embedding_; }  // [d], first sub-token
   const at::Tensor& i_super() const { return i_super_; }  // [d], mean over the templates
+  // The templates draws index: the model's, or one caption per photo.
+  int64_t template_count() const { return template_count_; }
   const at::Tensor& masks() const { return masks_; }      // [N, 2, 1, h, w]: per photo, unflipped and mirrored
   c10::Device device() const { return device_; }
   c10::ScalarType unet_dtype() const { return unet_dtype_; }
@@ -60,6 +62,7 @@ class TrainingObjective {
   c10::Device device_{c10::kCPU};
   c10::ScalarType unet_dtype_ = c10::kFloat;
   int64_t template_count_ = 0;
+  bool photo_captions_ = false;  // template i is photo i's caption; no mirroring
   at::Tensor template_embeddings_;  // [T, L, d] input embeddings of the templates, placeholder row to be replaced
   at::Tensor concept_positions_;    // [T] int64: where the concept token sits
   at::Tensor supercategory_embedding_, i_super_;

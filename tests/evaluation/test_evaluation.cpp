@@ -88,6 +88,8 @@ class TestEvaluation : public QObject {
     ConceptEvaluation eval;
     eval.options.variants = {concepts::TrainingVariant::Perfusion};
     eval.options.betas = {0.5, 0.7};
+    eval.options.photo_captions = true;
+    eval.options.training.lr_v = 0.3;
     eval.calibration.push_back({"twotone-star", 0.9, 0.2, 0.55});
     eval.samples = {{"twotone-star", "perfusion", 0.5, 0, 0, 0.8, 0.25},
                     {"twotone-star", "perfusion", 0.7, 2, 1, 0.5, 0.75},
@@ -99,6 +101,9 @@ class TestEvaluation : public QObject {
     QCOMPARE(summary.at("operating_points").size(), size_t(3));
     QCOMPARE(summary.at("two_concepts").at("both_present").get<double>(), 0.5);
     QCOMPARE(summary.at("calibration").at(0).at("threshold").get<double>(), 0.55);
+    // The training settings that decide the concepts are recorded.
+    QVERIFY(summary.at("training_photo_captions").get<bool>());
+    QCOMPARE(summary.at("training_lr_v").get<double>(), 0.3);
 
     const std::string csv = read_text(dir.filePath("samples.csv"));
     QCOMPARE(std::count(csv.begin(), csv.end(), '\n'), std::ptrdiff_t(4));  // header + 3 rows

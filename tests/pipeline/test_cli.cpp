@@ -1,6 +1,7 @@
 // The `perfusion` command line, run as a user would: images that match the reference,
 // token ids, inspection, and bad input answered by one clear line and a non-zero exit.
 #include "core/image/png.h"
+#include "tests/support/synthetic_concept.h"
 #include "tests/support/test_support.h"
 
 #include <QtTest/QtTest>
@@ -95,6 +96,24 @@ class CliTest : public QObject {
     for (int i = 7; i < 77; ++i) expected += ", 49407";
     expected += "]";
     QCOMPARE(last, expected);
+  }
+
+  void tokenize_defaults_to_the_demo_model() {
+    const auto run = run_cli({"tokenize", "a small red star on the left"});
+    QVERIFY2(run.exit_code == 0, qPrintable(run.err));
+    const QStringList ids = run.out.trimmed().split('\n').last().remove('[').remove(']').split(", ");
+    QCOMPARE(ids.size(), 77);
+    QCOMPARE(ids.first(), QString("1"));  // the demo tokenizer's <s>, not CLIP's 49406
+  }
+
+  void inspect_describes_a_concept_file() {
+    // The eval caches concepts as .perfusion: the metadata, not the extension, says what it is.
+    const QString path = dir_.filePath("tom.perfusion");
+    test::write_synthetic_concept(tiny("diffusers").toStdString(), "<tom>", "cat", "cat", 1, path.toStdString());
+    const auto run = run_cli({"inspect", path});
+    QVERIFY2(run.exit_code == 0, qPrintable(run.err));
+    QVERIFY2(run.out.contains("Perfusion concept <tom> (locked to \"cat\")"), qPrintable(run.out));
+    QVERIFY(run.out.contains("base model fingerprint: w1-"));
   }
 
   void inspect_describes_both_layouts() {

@@ -144,6 +144,24 @@ class TestTrainer : public QObject {
     QVERIFY_THROWS_EXCEPTION(perfusion::Error, train_concept(view, without_masks(disc_photos(2)), small_options(2)));
   }
 
+  void photosWithCaptionsAreTrainedWithTheirOwn() {
+    auto captioned = without_masks(disc_photos(2));
+    captioned.captions = {"a {} on the left", "a big {} at the top"};
+    const auto result = train_concept(view_, captioned, small_options(2));
+    const auto training = nlohmann::json::parse(result.learned.training);
+    QCOMPARE(training.at("templates").get<int64_t>(), int64_t{2});  // one per photo
+    QVERIFY(training.at("photo_captions").get<bool>());
+    const auto templated = train_concept(view_, without_masks(disc_photos(2)), small_options(2));
+    QVERIFY(!nlohmann::json::parse(templated.learned.training).contains("photo_captions"));
+    QVERIFY(max_difference(result.learned, templated.learned) > 0);
+    // Other captions, another run; the same captions, the same concept.
+    QCOMPARE(max_difference(train_concept(view_, captioned, small_options(2)).learned, result.learned), 0.0);
+    auto recaptioned = captioned;
+    recaptioned.captions[1] = "a {} at the bottom";
+    QVERIFY(training_images_digest(recaptioned) != training_images_digest(captioned));
+    QVERIFY(max_difference(train_concept(view_, recaptioned, small_options(2)).learned, result.learned) > 0);
+  }
+
   void cancelAndResumeEqualAnUninterruptedRun() {
     const int threads = at::get_num_threads();
     at::set_num_threads(1);  // bit-identical arithmetic between the runs
@@ -324,6 +342,9 @@ class TestTrainer : public QObject {
     QTest::newRow("values out of range") << "range" << "outside";
     QTest::newRow("user masks missing") << "masks" << "needs one mask";
     QTest::newRow("batch not a multiple") << "batch" << "multiple of the micro-batch";
+    QTest::newRow("captions not one per photo") << "caption count" << "give one caption per image";
+    QTest::newRow("caption without {}") << "caption slot" << "exactly one {}";
+    QTest::newRow("caption with two {}") << "caption slots" << "exactly one {}";
   }
 
   void badInputIsRefused() {
@@ -338,6 +359,9 @@ class TestTrainer : public QObject {
     if (which == "range") images.images[0] = torch::full({3, kSide, kSide}, 3.0);
     if (which == "masks") options.mask_mode = MaskMode::User;
     if (which == "batch") options.effective_batch = 3, options.micro_batch = 2;
+    if (which == "caption count") images.captions = {"a {}", "a {} again"};
+    if (which == "caption slot") images.captions = {"a photo"};
+    if (which == "caption slots") images.captions = {"a {} next to a {}"};
     try {
       train_concept(view_, images, options);
       QFAIL("accepted");
