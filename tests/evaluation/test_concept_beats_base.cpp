@@ -43,7 +43,7 @@ class TestConceptBeatsBase : public QObject {
     options.training.effective_batch = 8;
     options.training.micro_batch = 8;
     // Ten times the default rates: at the default ones 60 steps do not yet move the masked loss
-    // on the demo model (0.0844 -> 0.0871 measured).
+    // on the demo model (0.0844 -> 0.0871 measured on the step-12,600 weights).
     options.training.lr_v = 0.3;
     options.training.lr_embedding = 0.06;
     options.training.evaluation_samples = 8;  // the masked loss before and after, as toyworld eval measures it
