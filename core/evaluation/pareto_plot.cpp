@@ -3,6 +3,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -25,11 +26,36 @@ void text(cv::Mat& img, const std::string& s, cv::Point at, double scale = 0.45,
   cv::putText(img, s, at, cv::FONT_HERSHEY_SIMPLEX, scale, colour, 1, cv::LINE_AA);
 }
 
+int text_width(const std::string& s, double scale = 0.45) {
+  int baseline = 0;
+  return cv::getTextSize(s, cv::FONT_HERSHEY_SIMPLEX, scale, 1, &baseline).width;
+}
+
 }  // namespace
+
+AxisTicks axis_ticks(double lo, double hi) {
+  if (!(hi > lo)) hi = lo + 1e-3;
+  // The largest round step that still gives at least four intervals.
+  const double decade = std::pow(10.0, std::floor(std::log10((hi - lo) / 4)));
+  double step = decade;
+  for (double m : {5.0, 2.0, 1.0})
+    if ((hi - lo) / (m * decade) >= 4) {
+      step = m * decade;
+      break;
+    }
+  AxisTicks t;
+  t.step = step;
+  // Rounded outward; the small tolerance keeps a bound that already sits on a tick there.
+  t.lo = std::floor(lo / step + 1e-9) * step;
+  t.hi = std::ceil(hi / step - 1e-9) * step;
+  t.decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
+  return t;
+}
 
 cv::Mat pareto_plot(const std::vector<OperatingPoint>& points) {
   cv::Mat img(kHeight, kWidth, CV_8UC3, cv::Scalar(255, 255, 255));
-  // Axis ranges: the data's, padded, within [0, 1].
+  // Axis ranges: the data's, padded a little (methods often differ by a hundredth, which a
+  // wider view would hide), rounded to ticks, within [0, 1].
   double x0 = 1, x1 = 0, y0 = 1, y1 = 0;
   for (const auto& p : points) {
     x0 = std::min(x0, p.alignment), x1 = std::max(x1, p.alignment);
@@ -37,10 +63,12 @@ cv::Mat pareto_plot(const std::vector<OperatingPoint>& points) {
   }
   if (points.empty()) x0 = y0 = 0, x1 = y1 = 1;
   const auto pad = [](double& lo, double& hi) {
-    const double margin = std::max(0.05, (hi - lo) * 0.1);
+    const double margin = std::max(0.01, (hi - lo) * 0.1);
     lo = std::max(0.0, lo - margin), hi = std::min(1.0, hi + margin);
   };
   pad(x0, x1), pad(y0, y1);
+  const AxisTicks xt = axis_ticks(x0, x1), yt = axis_ticks(y0, y1);
+  x0 = xt.lo, x1 = xt.hi, y0 = yt.lo, y1 = yt.hi;
   const int w = kWidth - kLeft - kRight, h = kHeight - kTop - kBottom;
   const auto to_px = [&](double x, double y) {
     return cv::Point(kLeft + static_cast<int>((x - x0) / (x1 - x0) * w), kTop + h - static_cast<int>((y - y0) / (y1 - y0) * h));
@@ -48,15 +76,21 @@ cv::Mat pareto_plot(const std::vector<OperatingPoint>& points) {
 
   cv::rectangle(img, {kLeft, kTop}, {kLeft + w, kTop + h}, {160, 160, 160});
   char label[64];
-  for (int i = 0; i <= 4; ++i) {
-    const double x = x0 + (x1 - x0) * i / 4, y = y0 + (y1 - y0) * i / 4;
-    const cv::Point px = to_px(x, y0), py = to_px(x0, y);
+  const int x_ticks = static_cast<int>(std::lround((x1 - x0) / xt.step));
+  for (int i = 0; i <= x_ticks; ++i) {
+    const double x = x0 + xt.step * i;
+    const cv::Point px = to_px(x, y0);
     cv::line(img, {px.x, kTop}, {px.x, kTop + h}, {235, 235, 235});
+    std::snprintf(label, sizeof label, "%.*f", xt.decimals, x);
+    text(img, label, {px.x - text_width(label) / 2, kTop + h + 18});
+  }
+  const int y_ticks = static_cast<int>(std::lround((y1 - y0) / yt.step));
+  for (int i = 0; i <= y_ticks; ++i) {
+    const double y = y0 + yt.step * i;
+    const cv::Point py = to_px(x0, y);
     cv::line(img, {kLeft, py.y}, {kLeft + w, py.y}, {235, 235, 235});
-    std::snprintf(label, sizeof label, "%.2f", x);
-    text(img, label, {px.x - 14, kTop + h + 18});
-    std::snprintf(label, sizeof label, "%.2f", y);
-    text(img, label, {kLeft - 44, py.y + 5});
+    std::snprintf(label, sizeof label, "%.*f", yt.decimals, y);
+    text(img, label, {kLeft - 6 - text_width(label), py.y + 5});
   }
   text(img, "prompt alignment (background, position, companion)", {kLeft + 40, kHeight - 18}, 0.5);
   text(img, "concept fidelity", {8, kTop - 12}, 0.5);
@@ -71,15 +105,20 @@ cv::Mat pareto_plot(const std::vector<OperatingPoint>& points) {
     for (size_t i = 1; i < list.size(); ++i)
       cv::line(img, to_px(list[i - 1].alignment, list[i - 1].fidelity), to_px(list[i].alignment, list[i].fidelity), colour, 2,
                cv::LINE_AA);
+    cv::Point previous{-1, -1};
     for (const auto& p : list) {
       const cv::Point at = to_px(p.alignment, p.fidelity);
       if (method == "base")
         cv::drawMarker(img, at, colour, cv::MARKER_DIAMOND, 14, 2, cv::LINE_AA);
       else {
         cv::circle(img, at, 4, colour, cv::FILLED, cv::LINE_AA);
-        std::snprintf(label, sizeof label, "%.2g", p.beta);
-        text(img, label, {at.x + 6, at.y - 6}, 0.38, colour);
+        // Points that coincide (a method β does not change) keep their first label legible.
+        if (at != previous) {
+          std::snprintf(label, sizeof label, "%.2g", p.beta);
+          text(img, label, {at.x + 6, at.y - 6}, 0.38, colour);
+        }
       }
+      previous = at;
     }
     cv::line(img, {kLeft + w + 14, legend_y}, {kLeft + w + 38, legend_y}, colour, 2, cv::LINE_AA);
     text(img, method == "base" ? "base (no concept)" : method, {kLeft + w + 44, legend_y + 5}, 0.45, colour);

@@ -7,6 +7,7 @@
 #include "core/models/fingerprint.h"
 #include "core/models/ldm_key_map.h"
 #include "core/models/original_config.h"
+#include "core/text/prompt_template.h"
 
 #include <torch/torch.h>
 
@@ -248,8 +249,7 @@ Checkpoint load_diffusers_folder(const fs::path& dir) {
   if (fs::is_regular_file(templates)) {
     c.concept_templates = read_caption_lines(templates);
     for (const auto& line : c.concept_templates) {
-      const auto at = line.find("{}");
-      if (at == std::string::npos || line.find("{}", at + 2) != std::string::npos)
+      if (!text::has_one_slot(line))
         throw Error(templates.string() + ": the template '" + line + "' must contain exactly one {}");
     }
     c.notes.push_back(std::to_string(c.concept_templates.size()) + " concept training templates from " +

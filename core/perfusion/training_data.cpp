@@ -1,6 +1,7 @@
 #include "core/perfusion/training_data.h"
 
 #include "core/common/error.h"
+#include "core/text/prompt_template.h"
 
 #include <torch/torch.h>
 
@@ -37,12 +38,10 @@ void validate_training_images(const TrainingImages& images, int64_t side) {
   if (!images.captions.empty() && images.captions.size() != images.images.size())
     throw Error(std::to_string(images.captions.size()) + " captions for " + std::to_string(images.images.size()) +
                 " training images; give one caption per image or none");
-  for (size_t i = 0; i < images.captions.size(); ++i) {
-    const auto& caption = images.captions[i];
-    const auto slot = caption.find("{}");
-    if (slot == std::string::npos || caption.find("{}", slot + 2) != std::string::npos)
-      throw Error("caption " + std::to_string(i + 1) + " must have exactly one {} where the concept goes: " + caption);
-  }
+  for (size_t i = 0; i < images.captions.size(); ++i)
+    if (!text::has_one_slot(images.captions[i]))
+      throw Error("caption " + std::to_string(i + 1) + " must have exactly one {} where the concept goes: " +
+                  images.captions[i]);
   for (size_t i = 0; i < images.images.size(); ++i)
     check_tensor(images.images[i], "training image " + std::to_string(i + 1), 3, side, -1.0, 1.0);
   for (size_t i = 0; i < images.masks.size(); ++i) {

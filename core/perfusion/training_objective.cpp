@@ -75,13 +75,16 @@ TrainingObjective::TrainingObjective(const TrainingModel& model, const TrainingI
   }
 
   // Latents of every photo and its mirror image, once (the VAE is the slow part of a step).
-  // Pixel-space models (no VAE) denoise the [-1, 1] image itself.
+  // Pixel-space models (no VAE) denoise the [-1, 1] image itself. A captioned photo is never
+  // mirrored, so its own latents fill the mirror's slot instead of a second encode.
   std::vector<at::Tensor> latents;
   {
     c10::InferenceMode inference_mode;
     for (const auto& image : images.images) {
-      auto pair = torch::stack({image, image.flip({2})}).to(device_, torch::kFloat32);
-      latents.push_back(model.vae ? model.vae->encode(pair).mean * model.vae->config().scaling_factor : pair);
+      const auto batch =
+          (photo_captions_ ? image.unsqueeze(0) : torch::stack({image, image.flip({2})})).to(device_, torch::kFloat32);
+      auto encoded = model.vae ? model.vae->encode(batch).mean * model.vae->config().scaling_factor : batch;
+      latents.push_back(photo_captions_ ? torch::cat({encoded, encoded}) : encoded);
     }
   }
   latents_ = torch::stack(latents).clone();  // an ordinary tensor, outside inference mode

@@ -1,6 +1,7 @@
 #include "core/perfusion/training_templates.h"
 
 #include "core/common/error.h"
+#include "core/text/prompt_template.h"
 #include "core/text/tokenizer.h"
 
 namespace perfusion::concepts {
@@ -21,9 +22,9 @@ const std::vector<std::string>& training_templates(const std::vector<std::string
 namespace {
 
 std::pair<std::string, std::string> split_template(const std::string& prompt_template) {
-  const auto at = prompt_template.find("{}");
-  if (at == std::string::npos || prompt_template.find("{}", at + 2) != std::string::npos)
+  if (!text::has_one_slot(prompt_template))
     throw Error("prompt template '" + prompt_template + "' must contain exactly one {}");
+  const auto at = prompt_template.find("{}");
   return {prompt_template.substr(0, at), prompt_template.substr(at + 2)};
 }
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -112,6 +113,33 @@ class TestEvaluation : public QObject {
 
     const auto png = image::read_png(dir.filePath("pareto.png").toStdString());
     QVERIFY(png.image.width >= 600 && png.image.height >= 400);
+  }
+
+  void axisTicksAreRoundAndCoverTheRange_data() {
+    QTest::addColumn<double>("lo");
+    QTest::addColumn<double>("hi");
+    QTest::addColumn<double>("step");
+    QTest::addColumn<int>("decimals");
+    // The fidelity range of a real evaluation: quarter points would be 0.2275, 0.255, ….
+    QTest::newRow("narrow") << 0.198 << 0.308 << 0.02 << 2;
+    QTest::newRow("unit") << 0.0 << 1.0 << 0.2 << 1;
+    QTest::newRow("tiny") << 0.2481 << 0.2513 << 0.0005 << 4;
+    QTest::newRow("empty") << 0.5 << 0.5 << 0.0002 << 4;
+  }
+  void axisTicksAreRoundAndCoverTheRange() {
+    QFETCH(double, lo);
+    QFETCH(double, hi);
+    QFETCH(double, step);
+    QFETCH(int, decimals);
+    const AxisTicks t = axis_ticks(lo, hi);
+    QVERIFY(std::abs(t.step - step) < 1e-12);
+    QCOMPARE(t.decimals, decimals);
+    QVERIFY(t.lo <= lo + 1e-12 && t.hi >= hi - 1e-12);
+    const double intervals = (t.hi - t.lo) / t.step;
+    QVERIFY(std::abs(intervals - std::round(intervals)) < 1e-6);
+    QVERIFY(std::round(intervals) >= 4 && std::round(intervals) <= 9);
+    // The bounds are whole multiples of the step, so every label prints exactly.
+    QVERIFY(std::abs(t.lo / t.step - std::round(t.lo / t.step)) < 1e-6);
   }
 
   void plotDrawsEveryMethodInItsColour() {
