@@ -36,6 +36,8 @@ const std::vector<OptionSpec> kPretrainOptions{
      "weight the loss by min(SNR, G)/SNR from now on (0: plain MSE; default: 5 for a fresh run, the resumed run's own otherwise)"},
     {"beta-end", true, false,
      "the noise schedule's last beta from now on (default: SD's 0.012 for a fresh run, the resumed run's own otherwise)"},
+    {"free-looks", true, false,
+     "share of training scenes whose object gets a free look, captioned by its shape alone, from now on (default: 0.3 for a fresh run, the resumed run's own otherwise)"},
     {"cooldown-steps", true, false,
      "lower the learning rate linearly to zero over the next N steps and stop there (finishes a run into a settled model)"},
     {"help", false, false, "show this help"},
@@ -126,12 +128,14 @@ int run_toyworld_pretrain(const std::vector<std::string>& argv) {
   }
   if (args.has("min-snr-gamma")) trainer->set_min_snr_gamma(args.number("min-snr-gamma", 0.0));
   if (args.has("beta-end")) trainer->set_beta_end(args.number("beta-end", 0.0));
+  if (args.has("free-looks")) trainer->set_free_look_fraction(args.number("free-looks", 0.0));
   if (cooldown_steps > 0) {
     trainer->start_cooldown(cooldown_steps);
     if (max_steps == 0) max_steps = trainer->spec().cooldown_end;
     std::printf("cool-down: learning rate to zero at step %lld\n", static_cast<long long>(trainer->spec().cooldown_end));
   }
   std::printf("noise schedule: scaled-linear betas 0.00085 .. %g\n", trainer->spec().beta_end);
+  std::printf("free looks: %.0f%% of the scenes\n", 100 * trainer->spec().free_look_fraction);
   std::printf("loss weighting: %s\n", trainer->spec().min_snr_gamma > 0
                                           ? ("min-SNR, gamma " + std::to_string(trainer->spec().min_snr_gamma)).c_str()
                                           : "plain MSE");

@@ -42,7 +42,7 @@ DecoderFinetuneResult finetune_vae_decoder(const std::string& model_dir, const D
   torch::optim::AdamW optimizer(trainable, torch::optim::AdamWOptions(options.learning_rate).weight_decay(0.0));
 
   const auto batch_at = [&](int64_t step) {
-    return make_training_batch(options.seed, step, options.batch_size, side, *tokenizer, 2, 0.0).images;
+    return make_training_batch(options.seed, step, options.batch_size, side, *tokenizer, 2, 0.0, options.free_look_fraction).images;
   };
   const at::Tensor held_out = batch_at(int64_t{1} << 40);
   const auto reconstruction_loss = [&](const at::Tensor& images) {

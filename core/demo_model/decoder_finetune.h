@@ -14,6 +14,8 @@ struct DecoderFinetuneOptions {
   int64_t batch_size = 16;
   double learning_rate = 5e-4;
   uint64_t seed = 0xdec0de;  // the scene stream; pretraining never draws from it
+  // Share of scenes with a free look (toyworld/free_look.h), as in DemoModelSpec.
+  double free_look_fraction = 0.3;
 };
 
 struct DecoderFinetuneResult {

@@ -65,6 +65,7 @@ DemoModelSpec DemoModelSpec::standard() {
   spec.vae = small_vae({32, 64, 64}, spec.image_size);
   spec.vae_steps = 1500;
   spec.min_snr_gamma = 5.0;
+  spec.free_look_fraction = 0.3;
   return spec;
 }
 
@@ -117,6 +118,7 @@ nlohmann::json DemoModelSpec::to_json() const {
           {"weight_decay", weight_decay},
           {"ema_decay", ema_decay},
           {"caption_dropout", caption_dropout},
+          {"free_look_fraction", free_look_fraction},
           {"grad_clip", grad_clip},
           {"min_snr_gamma", min_snr_gamma},
           {"beta_end", beta_end},
@@ -144,6 +146,7 @@ DemoModelSpec DemoModelSpec::from_json(const nlohmann::json& j) {
     spec.weight_decay = j.at("weight_decay").get<double>();
     spec.ema_decay = j.at("ema_decay").get<double>();
     spec.caption_dropout = j.at("caption_dropout").get<double>();
+    spec.free_look_fraction = j.value("free_look_fraction", 0.0);
     spec.grad_clip = j.at("grad_clip").get<double>();
     // Absent in specs written before the weighting existed: those runs used plain MSE.
     spec.min_snr_gamma = j.value("min_snr_gamma", 0.0);

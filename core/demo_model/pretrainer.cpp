@@ -191,7 +191,8 @@ std::unique_ptr<DemoPretrainer> DemoPretrainer::resume(const std::string& dir, c
 
 double DemoPretrainer::vae_loss_for(uint64_t seed, int64_t step) {
   const TrainingBatch batch = make_training_batch(seed, step, spec_.batch_size, spec_.image_size, *tokenizer_,
-                                                  spec_.text_positions, spec_.caption_dropout);
+                                                  spec_.text_positions, spec_.caption_dropout,
+                                                  spec_.free_look_fraction);
   auto generator = sampling::make_generator(toyworld::mix_seed(seed ^ kNoiseStream, static_cast<uint64_t>(step)));
   const auto posterior = vae_->encode(batch.images);
   const auto z = posterior.sample(sampling::randn(posterior.mean.sizes(), generator));
@@ -206,7 +207,8 @@ double DemoPretrainer::vae_loss_for(uint64_t seed, int64_t step) {
 double DemoPretrainer::loss_for(uint64_t seed, int64_t step) {
   if (in_vae_stage()) return vae_loss_for(seed, step);
   const TrainingBatch batch = make_training_batch(seed, step, spec_.batch_size, spec_.image_size, *tokenizer_,
-                                                  spec_.text_positions, spec_.caption_dropout);
+                                                  spec_.text_positions, spec_.caption_dropout,
+                                                  spec_.free_look_fraction);
   auto generator = sampling::make_generator(toyworld::mix_seed(seed ^ kNoiseStream, static_cast<uint64_t>(step)));
   const int64_t b = spec_.batch_size;
   at::Tensor clean = batch.images;
@@ -239,6 +241,11 @@ double DemoPretrainer::evaluate_loss(uint64_t seed, int64_t step) {
 void DemoPretrainer::set_min_snr_gamma(double gamma) {
   if (!(gamma >= 0)) throw Error("the min-SNR gamma must be 0 (plain MSE) or positive");
   spec_.min_snr_gamma = gamma;
+}
+
+void DemoPretrainer::set_free_look_fraction(double fraction) {
+  if (!(fraction >= 0 && fraction <= 1)) throw Error("the share of free looks must lie between 0 and 1");
+  spec_.free_look_fraction = fraction;
 }
 
 void DemoPretrainer::set_beta_end(double beta_end) {
@@ -277,7 +284,7 @@ void DemoPretrainer::finish_vae_stage() {
   std::vector<at::Tensor> means;
   for (int64_t k = 0; k < kScaleBatches; ++k) {
     const TrainingBatch batch = make_training_batch(seed_, kScaleBatchStep + k, spec_.batch_size, spec_.image_size,
-                                                    *tokenizer_, spec_.text_positions, 0.0);
+                                                    *tokenizer_, spec_.text_positions, 0.0, spec_.free_look_fraction);
     means.push_back(vae_->encode(batch.images).mean);
   }
   const double std = torch::cat(means).std().item<double>();

@@ -1,7 +1,8 @@
 #pragma once
 // How an object's surface is painted: a pattern in two colours and an optional outline. World
 // objects use the first four patterns in a palette colour and its texture colour; personal
-// instances use patterns and colours the world never shows.
+// instances use patterns and colours off the palette, in combinations the world never shows
+// (free_look.h).
 #include "core/toyworld/palette.h"
 
 #include <optional>
@@ -13,11 +14,12 @@ enum class Pattern {
   Stripes,   // horizontal bands in the object's frame
   Dots,      // a square lattice of discs
   Checks,    // a checkerboard
-  Halves,    // left half primary, right half secondary (instances only)
-  Rings,     // concentric rings from the centre (instances only)
-  Diagonal,  // stripes at 45 degrees (instances only)
-  VerticalStripes,  // (instances only)
+  Halves,    // left half primary, right half secondary (instances and free looks only)
+  Rings,     // concentric rings from the centre (instances and free looks only)
+  Diagonal,  // stripes at 45 degrees (instances and free looks only)
+  VerticalStripes,  // (instances and free looks only)
 };
+constexpr int kPatternCount = 8;
 
 struct Look {
   Pattern pattern = Pattern::Solid;

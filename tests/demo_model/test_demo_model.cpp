@@ -16,6 +16,7 @@
 #include "core/pipeline/stable_diffusion.h"
 #include "core/pipeline/text_to_image.h"
 #include "core/text/sentencepiece_tokenizer.h"
+#include "core/toyworld/shapes.h"
 
 using perfusion::Error;
 using perfusion::demo_model::DemoModelSpec;
@@ -36,14 +37,25 @@ class TestDemoModel : public QObject {
 
   void batchesAreAFunctionOfSeedAndStep() {
     auto trainer = DemoPretrainer::from_scratch(DemoModelSpec::micro(), 3, path("batches"));
-    const auto a = perfusion::demo_model::make_training_batch(3, 5, 4, 64, trainer->tokenizer(), 16, 0.1);
-    const auto b = perfusion::demo_model::make_training_batch(3, 5, 4, 64, trainer->tokenizer(), 16, 0.1);
-    const auto c = perfusion::demo_model::make_training_batch(3, 6, 4, 64, trainer->tokenizer(), 16, 0.1);
+    const auto a = perfusion::demo_model::make_training_batch(3, 5, 4, 64, trainer->tokenizer(), 16, 0.1, 0.0);
+    const auto b = perfusion::demo_model::make_training_batch(3, 5, 4, 64, trainer->tokenizer(), 16, 0.1, 0.0);
+    const auto c = perfusion::demo_model::make_training_batch(3, 6, 4, 64, trainer->tokenizer(), 16, 0.1, 0.0);
     QVERIFY(torch::equal(a.images, b.images));
     QVERIFY(torch::equal(a.input_ids, b.input_ids));
     QVERIFY(!torch::equal(a.images, c.images));
     QCOMPARE(a.images.sizes().vec(), std::vector<int64_t>({4, 3, 64, 64}));
     QVERIFY(a.images.min().item<float>() >= -1.0f && a.images.max().item<float>() <= 1.0f);
+
+    // All free looks: other pictures, and every caption names the main object by its shape alone.
+    const auto free = perfusion::demo_model::make_training_batch(3, 5, 4, 64, trainer->tokenizer(), 16, 0.0, 1.0);
+    QVERIFY(!torch::equal(a.images, free.images));
+    for (const std::string& caption : free.captions) {
+      bool by_shape = false;
+      for (const auto shape : perfusion::toyworld::kShapes)
+        for (const char* size : {"small", "large"})
+          by_shape |= caption.rfind(std::string("a ") + size + " " + perfusion::toyworld::shape_name(shape) + " ", 0) == 0;
+      QVERIFY2(by_shape, caption.c_str());
+    }
   }
 
   void trainingLowersTheLoss() {

@@ -5,6 +5,7 @@
 #include "core/common/error.h"
 #include "core/toyworld/caption.h"
 #include "core/toyworld/fidelity.h"
+#include "core/toyworld/free_look.h"
 #include "core/toyworld/instances.h"
 #include "core/toyworld/render.h"
 #include "core/toyworld/rng.h"
@@ -321,6 +322,44 @@ class ToyWorldTest : public QObject {
     QVERIFY_THROWS_EXCEPTION(Error, find_instance("no-such-thing"));
   }
 
+  void free_looks_cover_every_pattern_and_hold_out_each_instance() {
+    Rng world(17), a(4), b(4);
+    std::set<int> patterns;
+    int outlined = 0, off_palette = 0;
+    constexpr int kDraws = 600;
+    for (int i = 0; i < kDraws; ++i) {
+      SceneSpec s = sample_scene(world, Split::Train);
+      const Look look = sample_free_look(s, a);
+      const Look again = sample_free_look(s, b);
+      QVERIFY(look.primary == again.primary && look.pattern == again.pattern);  // deterministic
+      QVERIFY(!resembles_instance(s.shape, look));
+      s.look = look;
+      QVERIFY(is_legible(s));
+      patterns.insert(int(look.pattern));
+      outlined += look.outline.has_value();
+      double nearest = 1e9;
+      for (Colour w : kObjectColours) nearest = std::min(nearest, delta_e(look.primary, object_rgb(w)));
+      off_palette += nearest > 12;
+      // Captioned by the shape alone, which the grammar's tokens already cover.
+      const std::string text = fill_caption(caption(s), shape_name(s.shape));
+      QVERIFY2(text.rfind(std::string("a ") + size_name(s.size) + " " + shape_name(s.shape) + " ", 0) == 0, text.c_str());
+    }
+    QCOMPARE(int(patterns.size()), kPatternCount);
+    QVERIFY2(outlined > kDraws / 5 && outlined < kDraws / 2, std::to_string(outlined).c_str());
+    QVERIFY2(off_palette > kDraws * 3 / 4, std::to_string(off_palette).c_str());
+    // Each instance's own look on its own shape is held out; on another shape it is not.
+    for (const Instance& inst : personal_instances()) QVERIFY2(resembles_instance(inst.shape, inst.look), inst.name.c_str());
+    const Look halves = find_instance("twotone-star").look;
+    QVERIFY(resembles_instance(Shape::Star, halves));
+    QVERIFY(!resembles_instance(Shape::Circle, halves));
+    Look outlined_square = find_instance("diagonal-square").look;
+    outlined_square.outline = Rgb{0, 0, 0};
+    QVERIFY(resembles_instance(Shape::Square, outlined_square));  // still the square's pattern
+    outlined_square.pattern = Pattern::Dots;
+    QVERIFY(!resembles_instance(Shape::Square, outlined_square));
+    QVERIFY(resembles_instance(Shape::Heart, outlined_square));  // any outline on a heart
+  }
+
   void scorer_reads_attributes_back_from_renders() {
     const auto [clean, noisy] = score_renders(600, 64, 2024);
     report("scorer at 64x64", clean, noisy);
@@ -395,11 +434,16 @@ class ToyWorldTest : public QObject {
   }
 
   void contact_sheet() {
-    // 4 rows of random world scenes, then one row of 8 photos per personal instance.
+    // 4 rows of random world scenes, a row of free looks, then one row of 8 photos per personal instance.
     constexpr int kTile = 64, kGap = 2, kColumns = 8;
     std::vector<cv::Mat> tiles;
     Rng rng(2025);
     for (int i = 0; i < 32; ++i) tiles.push_back(render(sample_scene(rng, i % 8 == 7 ? Split::HeldOut : Split::Train), kTile));
+    for (int i = 0; i < kColumns; ++i) {  // a row of free looks
+      SceneSpec s = sample_scene(rng, Split::Train);
+      s.look = sample_free_look(s, rng);
+      tiles.push_back(render(s, kTile));
+    }
     for (const Instance& inst : personal_instances())
       for (const auto& p : render_photos(inst, kColumns, 1)) tiles.push_back(p.image);
     const int rows = int(tiles.size()) / kColumns;
