@@ -2,6 +2,8 @@
 // Fine-tuning the demo model's VAE decoder after pretraining, as SD's released "ft-MSE" VAE
 // was: the encoder stays frozen, so the latent space the UNet was trained on does not move,
 // and only the decoder (with post_quant_conv) learns to draw those latents back more sharply.
+#include "core/demo_model/demo_model_spec.h"
+
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -15,7 +17,7 @@ struct DecoderFinetuneOptions {
   double learning_rate = 5e-4;
   uint64_t seed = 0xdec0de;  // the scene stream; pretraining never draws from it
   // Share of scenes with a free look (toyworld/free_look.h), as in DemoModelSpec.
-  double free_look_fraction = 0.3;
+  double free_look_fraction = DemoModelSpec::kStandardFreeLookFraction;
 };
 
 struct DecoderFinetuneResult {

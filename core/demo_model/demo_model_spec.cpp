@@ -65,7 +65,7 @@ DemoModelSpec DemoModelSpec::standard() {
   spec.vae = small_vae({32, 64, 64}, spec.image_size);
   spec.vae_steps = 1500;
   spec.min_snr_gamma = 5.0;
-  spec.free_look_fraction = 0.3;
+  spec.free_look_fraction = kStandardFreeLookFraction;
   return spec;
 }
 

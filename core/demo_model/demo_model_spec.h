@@ -40,6 +40,7 @@ struct DemoModelSpec {
   // The share of training scenes whose main object gets a free look (toyworld/free_look.h) and
   // a caption naming its shape only. 0 in runs made before free looks existed.
   double free_look_fraction = 0.0;
+  static constexpr double kStandardFreeLookFraction = 0.3;  // standard()'s
   double grad_clip = 1.0;
   // Min-SNR-γ loss weighting (Hang et al. 2023): each sample's ε-MSE is weighted by
   // min(SNR(t), γ) / SNR(t), so the nearly clean timesteps, which are learnt quickly, stop
