@@ -47,6 +47,9 @@ const std::vector<OptionSpec> kFinetuneOptions{
     {"steps", true, false, "optimizer steps (default 1000)"},
     {"minutes", true, false, "stop after this many minutes (default: no limit)"},
     {"threads", true, false, "CPU threads (default 1)"},
+    {"encoder", false, false,
+     "also train the encoder on free looks, holding palette scenes' latents near the old ones (the UNet must then be trained further)"},
+    {"anchor-weight", true, false, "with --encoder: weight of that hold (default 10)"},
     {"help", false, false, "show this help"},
 };
 }  // namespace
@@ -61,15 +64,22 @@ int run_toyworld_finetune_decoder(const std::vector<std::string>& argv) {
   demo_model::DecoderFinetuneOptions options;
   options.steps = args.integer("steps", 1000);
   options.minutes = args.number("minutes", 0);
+  options.train_encoder = args.has("encoder");
+  options.anchor_weight = args.number("anchor-weight", options.anchor_weight);
   if (options.steps < 1 || options.minutes < 0) throw Error("--steps must be positive and --minutes not negative");
+  if (options.anchor_weight < 0) throw Error("--anchor-weight must not be negative");
   set_compute_threads(static_cast<int>(args.integer("threads", 1)));
   const std::string model = args.required("model");
   const auto result = demo_model::finetune_vae_decoder(model, options, [](int64_t step, double loss) {
-    std::printf("step %lld: decoder L1 %.4f\n", static_cast<long long>(step), loss);
+    std::printf("step %lld: loss %.4f\n", static_cast<long long>(step), loss);
     std::fflush(stdout);
   });
-  std::printf("%lld steps: held-out L1 %.4f -> %.4f; rewrote %s/vae\n", static_cast<long long>(result.steps),
-              result.initial_loss, result.final_loss, model.c_str());
+  std::printf("%lld steps: held-out L1 %.4f -> %.4f", static_cast<long long>(result.steps), result.initial_loss,
+              result.final_loss);
+  if (options.train_encoder)
+    std::printf(" (palette scenes), %.4f -> %.4f (free looks); palette latents moved by %.2g of their mean square",
+                result.initial_free_look_loss, result.final_free_look_loss, result.final_anchor_drift);
+  std::printf("; rewrote %s/vae\n", model.c_str());
   return 0;
 #else
   throw Error("this build has no toy world (OpenCV was not found)");

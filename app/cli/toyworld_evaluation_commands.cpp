@@ -185,6 +185,11 @@ int run_toyworld_eval(const std::vector<std::string>& argv) {
     std::fprintf(stderr, "%s\n", line.c_str());
   });
   evaluation::write_concept_report(out, eval);
+  for (const auto& c : eval.calibration) {
+    std::printf("%-15s fidelity of its own photos %.3f", c.instance.c_str(), c.own_photos);
+    if (c.vae_round_trip) std::printf(", after the VAE round trip %.3f", *c.vae_round_trip);
+    std::printf(", of other objects of its class %.3f\n", c.same_class);
+  }
   for (const auto& p : evaluation::operating_points(eval.samples))
     std::printf("%-15s beta %.2f  fidelity %.3f  alignment %.3f  (%d images)\n", p.method.c_str(), p.beta, p.fidelity,
                 p.alignment, p.images);

@@ -35,28 +35,61 @@ DecoderFinetuneResult finetune_vae_decoder(const std::string& model_dir, const D
   vae->load(checkpoint.vae);
   std::vector<at::Tensor> trainable;
   for (auto& item : vae->named_parameters(/*recurse=*/true)) {
-    const bool train = is_decoder_parameter(item.key());
+    const bool train = options.train_encoder || is_decoder_parameter(item.key());
     item.value().set_requires_grad(train);
     if (train) trainable.push_back(item.value());
   }
   torch::optim::AdamW optimizer(trainable, torch::optim::AdamWOptions(options.learning_rate).weight_decay(0.0));
+  // The latents the UNet was trained on: the original encoder, kept frozen. Loading shares the
+  // weights' storage, so it gets copies of its own (or it would move with the trained one).
+  std::shared_ptr<models::AutoencoderKL> original;
+  if (options.train_encoder) {
+    models::WeightMap copies;
+    for (const auto& [name, tensor] : checkpoint.vae) copies.emplace(name, tensor.clone());
+    original = std::make_shared<models::AutoencoderKL>(checkpoint.vae_config);
+    original->load(copies);
+  }
 
-  const auto batch_at = [&](int64_t step) {
-    return make_training_batch(options.seed, step, options.batch_size, side, *tokenizer, 2, 0.0, options.free_look_fraction).images;
+  // Palette-world scenes (free looks off) and, when the encoder trains, all-free-look scenes
+  // from a stream of their own.
+  const uint64_t free_look_seed = options.seed ^ 0xf4ee;
+  const auto batch_at = [&](uint64_t seed, int64_t step, int64_t size, double free_looks) {
+    return make_training_batch(seed, step, size, side, *tokenizer, 2, 0.0, free_looks).images;
   };
-  const at::Tensor held_out = batch_at(int64_t{1} << 40);
-  const auto reconstruction_loss = [&](const at::Tensor& images) {
+  struct Losses {
+    at::Tensor reconstruction, anchor;
+  };
+  // images: one batch; the encoder's latents are anchored when `anchored`.
+  const auto losses = [&](const at::Tensor& images, bool anchored) {
+    Losses out;
     at::Tensor latents;
-    {
+    if (options.train_encoder) {
+      latents = vae->encode(images).mean;
+      if (anchored) {
+        at::Tensor target;
+        {
+          torch::NoGradGuard no_grad;
+          target = original->encode(images).mean;
+        }
+        out.anchor = torch::mse_loss(latents, target) / target.square().mean();
+      }
+    } else {
       torch::NoGradGuard no_grad;
       latents = vae->encode(images).mean;  // what the UNet was trained to produce
     }
-    return torch::l1_loss(vae->decode(latents), images);
+    out.reconstruction = torch::l1_loss(vae->decode(latents), images);
+    return out;
   };
+  const int64_t held_out_step = int64_t{1} << 40;
+  const at::Tensor held_out =
+      batch_at(options.seed, held_out_step, options.batch_size, options.train_encoder ? 0.0 : options.free_look_fraction);
+  const at::Tensor held_out_free_looks =
+      options.train_encoder ? batch_at(free_look_seed, held_out_step, options.batch_size, 1.0) : at::Tensor();
   DecoderFinetuneResult result;
   {
     torch::NoGradGuard no_grad;
-    result.initial_loss = reconstruction_loss(held_out).item<double>();
+    result.initial_loss = losses(held_out, false).reconstruction.item<double>();
+    if (options.train_encoder) result.initial_free_look_loss = losses(held_out_free_looks, false).reconstruction.item<double>();
   }
   const auto start = std::chrono::steady_clock::now();
   double window = 0;
@@ -65,7 +98,15 @@ DecoderFinetuneResult finetune_vae_decoder(const std::string& model_dir, const D
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > options.minutes * 60)
       break;
     optimizer.zero_grad();
-    auto loss = reconstruction_loss(batch_at(step));
+    at::Tensor loss;
+    if (options.train_encoder) {
+      const int64_t half = std::max<int64_t>(1, options.batch_size / 2);
+      const Losses palette = losses(batch_at(options.seed, step, half, 0.0), true);
+      const Losses free_looks = losses(batch_at(free_look_seed, step, half, 1.0), false);
+      loss = (palette.reconstruction + free_looks.reconstruction) / 2 + options.anchor_weight * palette.anchor;
+    } else {
+      loss = losses(batch_at(options.seed, step, options.batch_size, options.free_look_fraction), false).reconstruction;
+    }
     loss.backward();
     torch::nn::utils::clip_grad_norm_(trainable, 1.0);
     optimizer.step();
@@ -78,7 +119,12 @@ DecoderFinetuneResult finetune_vae_decoder(const std::string& model_dir, const D
   }
   {
     torch::NoGradGuard no_grad;
-    result.final_loss = reconstruction_loss(held_out).item<double>();
+    const Losses palette = losses(held_out, options.train_encoder);
+    result.final_loss = palette.reconstruction.item<double>();
+    if (options.train_encoder) {
+      result.final_free_look_loss = losses(held_out_free_looks, false).reconstruction.item<double>();
+      result.final_anchor_drift = palette.anchor.item<double>();
+    }
   }
   io::NamedTensors weights;
   for (auto& item : vae->named_parameters(/*recurse=*/true)) weights.emplace_back(item.key(), item.value().detach());

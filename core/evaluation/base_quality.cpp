@@ -5,7 +5,6 @@
 #include <chrono>
 
 #include "core/evaluation/generated_images.h"
-#include "core/models/vae.h"
 #include "core/pipeline/stable_diffusion.h"
 #include "core/pipeline/text_to_image.h"
 #include "core/toyworld/caption.h"
@@ -38,17 +37,13 @@ BaseQualityTable measure_vae_round_trip(pipeline::StableDiffusion& model, const 
   const int64_t side = model.default_image_size();
   std::vector<BaseQualitySample> samples;
   toyworld::Rng scenes(options.seed);
-  c10::InferenceMode inference;
   for (int c = 0; c < options.captions; ++c) {
     toyworld::Rng rng = scenes.child(static_cast<uint64_t>(c));
     BaseQualitySample sample;
     sample.spec = toyworld::sample_scene(rng, options.split);
     const cv::Mat rendered = toyworld::render(sample.spec, static_cast<int>(side));
-    const auto image = to_training_tensor(rendered).unsqueeze(0).to(model.device());
-    const auto decoded = model.vae().decode(model.vae().encode(image).mean);
-    const auto unit = (decoded / 2 + 0.5).clamp(0, 1).permute({0, 2, 3, 1}).to(torch::kCPU, torch::kFloat32);
     sample.caption = toyworld::caption(sample.spec);
-    sample.score = toyworld::score_scene(to_rgb_mats(unit).front());
+    sample.score = toyworld::score_scene(vae_round_trip(model, rendered));
     sample.agreement = toyworld::agreement(sample.score, sample.spec);
     samples.push_back(std::move(sample));
   }

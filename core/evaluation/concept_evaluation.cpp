@@ -74,11 +74,16 @@ double prompt_alignment(const toyworld::SceneScore& score, const EvaluationPromp
 
 namespace {
 
-InstanceCalibration calibrate(const toyworld::Instance& instance, const toyworld::ConceptReference& reference) {
+InstanceCalibration calibrate(pipeline::StableDiffusion& model, const toyworld::Instance& instance,
+                              const toyworld::ConceptReference& reference) {
   InstanceCalibration c;
   c.instance = instance.name;
-  for (const auto& photo : toyworld::render_photos(instance, kCalibrationPhotos, kCalibrationSeed))
+  if (model.has_vae()) c.vae_round_trip = 0.0;
+  for (const auto& photo : toyworld::render_photos(instance, kCalibrationPhotos, kCalibrationSeed)) {
     c.own_photos += toyworld::concept_fidelity(photo.image, reference).score / kCalibrationPhotos;
+    if (c.vae_round_trip)
+      *c.vae_round_trip += toyworld::concept_fidelity(vae_round_trip(model, photo.image), reference).score / kCalibrationPhotos;
+  }
   toyworld::Rng rng(kCalibrationSeed);
   int found = 0;
   while (found < kCalibrationPhotos) {
@@ -180,7 +185,7 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
     // The reference is the training photos: what the user showed the model.
     references.emplace(instance.name, toyworld::make_concept_reference(instance.shape, photo_images));
     const auto& reference = references.at(instance.name);
-    eval.calibration.push_back(calibrate(instance, reference));
+    eval.calibration.push_back(calibrate(model, instance, reference));
 
     // The floor: the base model asked for the supercategory.
     for (size_t p = 0; p < prompts.size(); ++p) {

@@ -83,10 +83,12 @@ struct PairSample {
 };
 
 // Per instance: fidelity of its own fresh photos and of ordinary objects of its class; the
-// presence threshold is their midpoint.
+// presence threshold is their midpoint. For a latent-space model, also the fidelity of the
+// same fresh photos after the VAE's encode and decode: the most any concept can reach.
 struct InstanceCalibration {
   std::string instance;
   double own_photos = 0, same_class = 0, threshold = 0;
+  std::optional<double> vae_round_trip;
 };
 
 struct ConceptEvaluation {

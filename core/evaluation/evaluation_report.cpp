@@ -93,7 +93,11 @@ json concept_summary(const ConceptEvaluation& eval) {
                        {"final_loss", t.final_loss}});
   json calibration = json::array();
   for (const auto& c : eval.calibration)
-    calibration.push_back({{"instance", c.instance}, {"own_photos", c.own_photos}, {"same_class", c.same_class}, {"threshold", c.threshold}});
+    calibration.push_back({{"instance", c.instance},
+                           {"own_photos", c.own_photos},
+                           {"same_class", c.same_class},
+                           {"threshold", c.threshold},
+                           {"vae_round_trip", c.vae_round_trip ? json(*c.vae_round_trip) : json(nullptr)}});
   return {{"instances", [&] {
              json names = json::array();
              for (const auto& c : eval.calibration) names.push_back(c.instance);

@@ -1,6 +1,8 @@
 #include "core/evaluation/generated_images.h"
 
+#include "core/models/vae.h"
 #include "core/perfusion/training_data.h"
+#include "core/pipeline/stable_diffusion.h"
 
 #include <torch/torch.h>
 
@@ -37,6 +39,13 @@ at::Tensor to_training_mask(const cv::Mat& grey) {
   // The trainer's own mask conversion, so a rendered mask and a mask file read alike.
   return concepts::square_training_tensor(torch::from_blob(contiguous.data, {contiguous.rows, contiguous.cols, 1}, torch::kUInt8),
                                           contiguous.rows);
+}
+
+cv::Mat vae_round_trip(pipeline::StableDiffusion& model, const cv::Mat& rgb) {
+  c10::InferenceMode inference;
+  const auto image = to_training_tensor(rgb).unsqueeze(0).to(model.device());
+  const auto decoded = model.vae().decode(model.vae().encode(image).mean);
+  return to_rgb_mats((decoded / 2 + 0.5).clamp(0, 1).permute({0, 2, 3, 1}).to(torch::kCPU, torch::kFloat32)).front();
 }
 
 }  // namespace perfusion::evaluation

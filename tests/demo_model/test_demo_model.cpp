@@ -1,14 +1,17 @@
 // Demo model pretraining on a micro configuration: training lowers the loss, a resumed run is
 // bit-identical to an uninterrupted one, and the exported folder loads as an SD 1.x checkpoint
 // (pixel space, or latent space with the VAE trained first; sentencepiece tokenizer) and
-// generates an image.
+// generates an image; finetune-decoder moves only what it trains.
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
 #include <torch/torch.h>
 
+#include <map>
+
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
+#include "core/demo_model/decoder_finetune.h"
 #include "core/demo_model/pretrainer.h"
 #include "core/demo_model/training_batch.h"
 #include "core/demo_model/world_captions.h"
@@ -317,6 +320,43 @@ class TestDemoModel : public QObject {
     QCOMPARE(a.size(), b.size());
     for (size_t i = 0; i < a.size(); ++i) QVERIFY2(torch::equal(a[i].second, b[i].second), a[i].first.c_str());
     QCOMPARE(resumed->spec().vae.scaling_factor, straight->spec().vae.scaling_factor);
+  }
+
+  // finetune-decoder: by default only the decoder moves (the UNet's latent space stays); with
+  // train_encoder the encoder moves too, and the palette latents' drift is reported.
+  void vaeFinetuneMovesWhatItTrains() {
+    const DemoModelSpec spec = DemoModelSpec::micro_latent();
+    auto trainer = DemoPretrainer::from_scratch(spec, 5, path("finetune"));
+    for (int64_t i = 0; i < spec.vae_steps; ++i) trainer->train_step();
+    trainer->export_model(path("finetune/model"));
+    const auto vae_weights = [&] {
+      std::map<std::string, at::Tensor> weights;
+      for (const auto& [name, tensor] : perfusion::models::load_checkpoint(path("finetune/model")).vae) weights[name] = tensor.clone();
+      return weights;
+    };
+    const auto is_decoder = [](const std::string& name) {
+      return name.rfind("decoder.", 0) == 0 || name.rfind("post_quant_conv.", 0) == 0;
+    };
+    const auto original = vae_weights();
+
+    perfusion::demo_model::DecoderFinetuneOptions options;
+    options.steps = 2;
+    options.batch_size = 2;
+    const auto decoder_only = perfusion::demo_model::finetune_vae_decoder(path("finetune/model"), options);
+    QCOMPARE(decoder_only.steps, int64_t(2));
+    QVERIFY(std::isfinite(decoder_only.initial_loss) && std::isfinite(decoder_only.final_loss));
+    const auto after_decoder = vae_weights();
+    QCOMPARE(after_decoder.size(), original.size());
+    for (const auto& [name, tensor] : original)
+      QVERIFY2(torch::equal(tensor, after_decoder.at(name)) != is_decoder(name), name.c_str());
+
+    options.train_encoder = true;
+    const auto with_encoder = perfusion::demo_model::finetune_vae_decoder(path("finetune/model"), options);
+    QVERIFY(with_encoder.initial_free_look_loss > 0 && std::isfinite(with_encoder.final_free_look_loss));
+    QVERIFY(with_encoder.final_anchor_drift > 0 && std::isfinite(with_encoder.final_anchor_drift));
+    const auto after_encoder = vae_weights();
+    for (const auto& [name, tensor] : after_decoder)
+      if (name.rfind("encoder.", 0) == 0) QVERIFY2(!torch::equal(tensor, after_encoder.at(name)), name.c_str());
   }
 };
 

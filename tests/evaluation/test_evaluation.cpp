@@ -91,7 +91,8 @@ class TestEvaluation : public QObject {
     eval.options.betas = {0.5, 0.7};
     eval.options.photo_captions = true;
     eval.options.training.lr_v = 0.3;
-    eval.calibration.push_back({"twotone-star", 0.9, 0.2, 0.55});
+    eval.calibration.push_back({"twotone-star", 0.9, 0.2, 0.55, 0.7});
+    eval.calibration.push_back({"outlined-heart", 0.8, 0.2, 0.5, std::nullopt});  // a pixel-space model
     eval.samples = {{"twotone-star", "perfusion", 0.5, 0, 0, 0.8, 0.25},
                     {"twotone-star", "perfusion", 0.7, 2, 1, 0.5, 0.75},
                     {"twotone-star", "base", 0.0, 0, 0, 0.1, 1.0}};
@@ -102,6 +103,8 @@ class TestEvaluation : public QObject {
     QCOMPARE(summary.at("operating_points").size(), size_t(3));
     QCOMPARE(summary.at("two_concepts").at("both_present").get<double>(), 0.5);
     QCOMPARE(summary.at("calibration").at(0).at("threshold").get<double>(), 0.55);
+    QCOMPARE(summary.at("calibration").at(0).at("vae_round_trip").get<double>(), 0.7);
+    QVERIFY(summary.at("calibration").at(1).at("vae_round_trip").is_null());
     // The training settings that decide the concepts are recorded.
     QVERIFY(summary.at("training_photo_captions").get<bool>());
     QCOMPARE(summary.at("training_lr_v").get<double>(), 0.3);
