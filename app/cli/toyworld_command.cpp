@@ -7,6 +7,7 @@
 
 #include "core/common/blas_threads.h"
 #include "core/common/error.h"
+#include "core/demo_model/demo_model_spec.h"
 
 #ifdef PERFUSION_HAVE_DEMO_MODEL
 #include "core/demo_model/decoder_finetune.h"
@@ -20,10 +21,18 @@
 #include <filesystem>
 #endif
 #include <iostream>
+#include <sstream>
+#include <string>
 
 namespace perfusion::cli {
 
 namespace {
+std::string format_number(double value) {
+  std::ostringstream out;
+  out << value;  // shortest form: 0.3, not 0.300000
+  return out.str();
+}
+
 const std::vector<OptionSpec> kPretrainOptions{
     {"out", true, false, "folder for the training state (training_state.safetensors) and the exported model (model/)"},
     {"steps", true, false, "stop after this many optimizer steps in all, counting resumed ones (default: no limit)"},
@@ -37,7 +46,9 @@ const std::vector<OptionSpec> kPretrainOptions{
     {"beta-end", true, false,
      "the noise schedule's last beta from now on (default: SD's 0.012 for a fresh run, the resumed run's own otherwise)"},
     {"free-looks", true, false,
-     "share of training scenes whose object gets a free look, captioned by its shape alone, from now on (default: 0.3 for a fresh run, the resumed run's own otherwise)"},
+     "share of training scenes whose object gets a free look, captioned by its shape alone, from now on (default: " +
+         format_number(demo_model::DemoModelSpec::kStandardFreeLookFraction) +
+         " for a fresh run, the resumed run's own otherwise)"},
     {"cooldown-steps", true, false,
      "lower the learning rate linearly to zero over the next N steps and stop there (finishes a run into a settled model)"},
     {"help", false, false, "show this help"},
@@ -50,6 +61,8 @@ const std::vector<OptionSpec> kFinetuneOptions{
     {"encoder", false, false,
      "also train the encoder on free looks, holding palette scenes' latents near the old ones (the UNet must then be trained further)"},
     {"anchor-weight", true, false, "with --encoder: weight of that hold (default 10)"},
+    {"object-weight", true, false,
+     "extra L1 weight on object pixels, so that the small objects rather than the plain backgrounds get the capacity (default 0)"},
     {"help", false, false, "show this help"},
 };
 }  // namespace
@@ -66,8 +79,10 @@ int run_toyworld_finetune_decoder(const std::vector<std::string>& argv) {
   options.minutes = args.number("minutes", 0);
   options.train_encoder = args.has("encoder");
   options.anchor_weight = args.number("anchor-weight", options.anchor_weight);
+  options.object_weight = args.number("object-weight", options.object_weight);
   if (options.steps < 1 || options.minutes < 0) throw Error("--steps must be positive and --minutes not negative");
   if (options.anchor_weight < 0) throw Error("--anchor-weight must not be negative");
+  if (options.object_weight < 0) throw Error("--object-weight must not be negative");
   set_compute_threads(static_cast<int>(args.integer("threads", 1)));
   const std::string model = args.required("model");
   const auto result = demo_model::finetune_vae_decoder(model, options, [](int64_t step, double loss) {

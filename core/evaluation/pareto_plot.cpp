@@ -26,10 +26,14 @@ void text(cv::Mat& img, const std::string& s, cv::Point at, double scale = 0.45,
   cv::putText(img, s, at, cv::FONT_HERSHEY_SIMPLEX, scale, colour, 1, cv::LINE_AA);
 }
 
-int text_width(const std::string& s, double scale = 0.45) {
+cv::Size text_size(const std::string& s, double scale) {
   int baseline = 0;
-  return cv::getTextSize(s, cv::FONT_HERSHEY_SIMPLEX, scale, 1, &baseline).width;
+  return cv::getTextSize(s, cv::FONT_HERSHEY_SIMPLEX, scale, 1, &baseline);
 }
+
+int text_width(const std::string& s, double scale = 0.45) { return text_size(s, scale).width; }
+
+constexpr double kLabelScale = 0.38;  // β labels by the points
 
 }  // namespace
 
@@ -50,6 +54,25 @@ AxisTicks axis_ticks(double lo, double hi) {
   t.hi = std::ceil(hi / step - 1e-9) * step;
   t.decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
   return t;
+}
+
+std::optional<cv::Rect> LabelLayout::place(cv::Point point, cv::Size text) {
+  constexpr int kGap = 6;
+  // Above right first (the usual place), then below right, above left, below left, and one
+  // line further up or down on the right.
+  const int right = point.x + kGap, left = point.x - kGap - text.width;
+  const int above = point.y - kGap - text.height, below = point.y + kGap;
+  for (const cv::Point corner : {cv::Point{right, above}, cv::Point{right, below}, cv::Point{left, above},
+                                 cv::Point{left, below}, cv::Point{right, above - text.height - 2},
+                                 cv::Point{right, below + text.height + 2}}) {
+    const cv::Rect box(corner, text);
+    if ((box & bounds_) != box) continue;
+    const bool free = std::none_of(taken_.begin(), taken_.end(), [&](const cv::Rect& t) { return (t & box).area() > 0; });
+    if (!free) continue;
+    taken_.push_back(box);
+    return box;
+  }
+  return std::nullopt;
 }
 
 cv::Mat pareto_plot(const std::vector<OperatingPoint>& points) {
@@ -98,6 +121,7 @@ cv::Mat pareto_plot(const std::vector<OperatingPoint>& points) {
 
   std::map<std::string, std::vector<OperatingPoint>> by_method;
   for (const auto& p : points) by_method[p.method].push_back(p);
+  LabelLayout labels({kLeft, kTop, w, h});
   int legend_y = kTop + 10;
   for (auto& [method, list] : by_method) {
     std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.beta < b.beta; });
@@ -112,10 +136,11 @@ cv::Mat pareto_plot(const std::vector<OperatingPoint>& points) {
         cv::drawMarker(img, at, colour, cv::MARKER_DIAMOND, 14, 2, cv::LINE_AA);
       else {
         cv::circle(img, at, 4, colour, cv::FILLED, cv::LINE_AA);
-        // Points that coincide (a method β does not change) keep their first label legible.
+        // Points that coincide (a method β does not change) carry their first label only.
         if (at != previous) {
           std::snprintf(label, sizeof label, "%.2g", p.beta);
-          text(img, label, {at.x + 6, at.y - 6}, 0.38, colour);
+          if (const auto box = labels.place(at, text_size(label, kLabelScale)))
+            text(img, label, {box->x, box->br().y}, kLabelScale, colour);
         }
       }
       previous = at;

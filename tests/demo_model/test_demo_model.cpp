@@ -19,6 +19,9 @@
 #include "core/pipeline/stable_diffusion.h"
 #include "core/pipeline/text_to_image.h"
 #include "core/text/sentencepiece_tokenizer.h"
+#include "core/toyworld/render.h"
+#include "core/toyworld/rng.h"
+#include "core/toyworld/sampler.h"
 #include "core/toyworld/shapes.h"
 
 using perfusion::Error;
@@ -351,12 +354,45 @@ class TestDemoModel : public QObject {
       QVERIFY2(torch::equal(tensor, after_decoder.at(name)) != is_decoder(name), name.c_str());
 
     options.train_encoder = true;
+    options.object_weight = 4;
     const auto with_encoder = perfusion::demo_model::finetune_vae_decoder(path("finetune/model"), options);
     QVERIFY(with_encoder.initial_free_look_loss > 0 && std::isfinite(with_encoder.final_free_look_loss));
     QVERIFY(with_encoder.final_anchor_drift > 0 && std::isfinite(with_encoder.final_anchor_drift));
     const auto after_encoder = vae_weights();
     for (const auto& [name, tensor] : after_decoder)
       if (name.rfind("encoder.", 0) == 0) QVERIFY2(!torch::equal(tensor, after_encoder.at(name)), name.c_str());
+  }
+
+  // The fine-tune's object weighting finds the objects: against the renderer's own masks, it
+  // weights nearly all of each object's fully covered pixels and nearly nothing outside it.
+  void objectWeightsFollowTheRenderedObjects() {
+    constexpr int kSide = 64;
+    int64_t covered = 0, covered_weighted = 0, weighted = 0, weighted_inside = 0;
+    for (uint64_t seed = 0; seed < 24; ++seed) {
+      perfusion::toyworld::Rng rng(seed);
+      perfusion::toyworld::SceneSpec scene = perfusion::toyworld::sample_scene(rng, perfusion::toyworld::Split::Train);
+      scene.companion.reset();  // the renderer's mask is the main object's alone
+      const cv::Mat rgb = perfusion::toyworld::render(scene, kSide);
+      const at::Tensor image = torch::from_blob(rgb.data, {1, kSide, kSide, 3}, torch::kUInt8)
+                                   .permute({0, 3, 1, 2})
+                                   .to(torch::kFloat32)
+                                   .div(127.5)
+                                   .sub(1.0);
+      const at::Tensor weights = perfusion::demo_model::object_pixel_weights(image, 4.0);
+      QCOMPARE(weights.sizes(), (at::IntArrayRef{1, 1, kSide, kSide}));
+      const cv::Mat mask = perfusion::toyworld::render_object_mask(scene, kSide);
+      for (int y = 0; y < kSide; ++y)
+        for (int x = 0; x < kSide; ++x) {
+          const float w = weights[0][0][y][x].item<float>();
+          QVERIFY(w == 1.0f || w == 5.0f);
+          const uint8_t m = mask.at<uint8_t>(y, x);
+          if (m == 255) covered += 1, covered_weighted += w > 1;
+          if (w > 1) weighted += 1, weighted_inside += m > 0;
+        }
+    }
+    QVERIFY(covered > 1000);
+    QVERIFY2(covered_weighted >= 0.95 * covered, qPrintable(QString("%1 of %2").arg(covered_weighted).arg(covered)));
+    QVERIFY2(weighted_inside >= 0.95 * weighted, qPrintable(QString("%1 of %2").arg(weighted_inside).arg(weighted)));
   }
 };
 

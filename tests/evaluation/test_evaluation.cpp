@@ -162,6 +162,28 @@ class TestEvaluation : public QObject {
     QCOMPARE(count_red(empty), 0);
     QVERIFY(count_red(plot) > 100);
   }
+
+  void labelsNeverOverprint() {
+    LabelLayout layout({0, 0, 200, 200});
+    const cv::Size text(20, 9);
+    std::vector<cv::Rect> boxes;
+    // Points a few pixels apart, as nearby β points of one method are.
+    for (const cv::Point point : {cv::Point{100, 100}, cv::Point{101, 102}, cv::Point{100, 104}, cv::Point{102, 99}})
+      if (const auto box = layout.place(point, text)) boxes.push_back(*box);
+    QCOMPARE(static_cast<int>(boxes.size()), 4);  // room for all four around them
+    for (size_t i = 0; i < boxes.size(); ++i) {
+      QCOMPARE(boxes[i].size(), text);
+      for (size_t j = i + 1; j < boxes.size(); ++j) QCOMPARE((boxes[i] & boxes[j]).area(), 0);
+    }
+    // The first label takes the usual place, above right of its point.
+    QCOMPARE(boxes[0].tl(), cv::Point(106, 85));
+    // A label with no free spot left is left out rather than drawn over another.
+    for (int i = 0; i < 4; ++i) layout.place({100, 100}, text);
+    QVERIFY(!layout.place({100, 100}, text).has_value());
+    // Nor does a label leave the plot area.
+    LabelLayout edge({0, 0, 30, 30});
+    QVERIFY(!edge.place({15, 15}, {40, 9}).has_value());
+  }
 };
 
 QTEST_GUILESS_MAIN(TestEvaluation)
