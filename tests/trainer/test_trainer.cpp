@@ -291,7 +291,11 @@ class TestTrainer : public QObject {
     QVERIFY(map.max().item<double>() > 0);
     QVERIFY(torch::equal(map, map_with_seed(word, empty, 1)));   // the generator decides the noise
     QVERIFY(!torch::equal(map, map_with_seed(word, empty, 2)));
-    QCOMPARE(map_with_seed(empty, empty, 1).abs().max().item<double>(), 0.0);  // no word, no contrast
+    // No word, no contrast: up to float rounding, since the two batch rows of one UNet call may
+    // take different kernel paths (4.8e-7 seen once on two busy cores).
+    const double no_word = map_with_seed(empty, empty, 1).abs().max().item<double>();
+    QVERIFY2(no_word <= 1e-4 * map.max().item<double>(),
+             qPrintable(QString("%1 against %2").arg(no_word).arg(map.max().item<double>())));
     const auto mask = soften_object_map(map);
     QVERIFY(mask.min().item<double>() < 0.05 && mask.max().item<double>() > 0.95);
     auto gen = sampling::make_generator(1);
