@@ -7,6 +7,7 @@
 
 #include "core/common/blas_threads.h"
 #include "core/common/error.h"
+#include "core/common/number_format.h"
 #include "core/demo_model/demo_model_spec.h"
 
 #ifdef PERFUSION_HAVE_DEMO_MODEL
@@ -21,18 +22,11 @@
 #include <filesystem>
 #endif
 #include <iostream>
-#include <sstream>
 #include <string>
 
 namespace perfusion::cli {
 
 namespace {
-std::string format_number(double value) {
-  std::ostringstream out;
-  out << value;  // shortest form: 0.3, not 0.300000
-  return out.str();
-}
-
 const std::vector<OptionSpec> kPretrainOptions{
     {"out", true, false, "folder for the training state (training_state.safetensors) and the exported model (model/)"},
     {"steps", true, false, "stop after this many optimizer steps in all, counting resumed ones (default: no limit)"},
@@ -49,6 +43,9 @@ const std::vector<OptionSpec> kPretrainOptions{
      "share of training scenes whose object gets a free look, captioned by its shape alone, from now on (default: " +
          format_number(demo_model::DemoModelSpec::kStandardFreeLookFraction) +
          " for a fresh run, the resumed run's own otherwise)"},
+    {"padding-dropout", true, false,
+     "share of training captions whose end token and pads the UNet sees blank, so that it reads the words (default: " +
+         format_number(demo_model::DemoModelSpec{}.padding_dropout) + " for a fresh run, the resumed run's own otherwise)"},
     {"cooldown-steps", true, false,
      "lower the learning rate linearly to zero over the next N steps and stop there (finishes a run into a settled model)"},
     {"help", false, false, "show this help"},
@@ -105,10 +102,11 @@ int run_toyworld(const std::vector<std::string>& argv) {
   if (argv.empty() || argv.front() == "--help" || argv.front() == "-h") {
     std::cout << "usage: perfusion toyworld <command> [options]\n"
                  "  pretrain   train the demo model on the procedurally rendered toy world\n"
-                 "  finetune-decoder  sharpen an exported model's VAE decoder (encoder frozen)\n"
+                 "  finetune-decoder  sharpen an exported model's VAE decoder (--encoder: the encoder too)\n"
                  "  quality    score the base model on held-out captions (quality.json, quality.csv)\n"
                  "  eval       learn the personal instances with Perfusion and its ablations, sweep beta,\n"
                  "             score fidelity and alignment (summary.json, samples.csv, pareto.png)\n"
+                 "  attention  where the UNet's cross-attention reads a caption: its words or its padding\n"
                  "  photos     write the personal instances' sample photo sets as PNG files\n";
     return argv.empty() ? 2 : 0;
   }
@@ -117,8 +115,10 @@ int run_toyworld(const std::vector<std::string>& argv) {
   if (argv.front() == "finetune-decoder") return run_toyworld_finetune_decoder(rest);
   if (argv.front() == "quality") return run_toyworld_quality(rest);
   if (argv.front() == "eval") return run_toyworld_eval(rest);
+  if (argv.front() == "attention") return run_toyworld_attention(rest);
   if (argv.front() == "photos") return run_toyworld_photos(rest);
-  throw Error("unknown toyworld command '" + argv.front() + "' (expected: pretrain, finetune-decoder, quality, eval, photos)");
+  throw Error("unknown toyworld command '" + argv.front() +
+              "' (expected: pretrain, finetune-decoder, quality, eval, attention, photos)");
 }
 
 int run_toyworld_pretrain(const std::vector<std::string>& argv) {
@@ -154,6 +154,7 @@ int run_toyworld_pretrain(const std::vector<std::string>& argv) {
   if (args.has("min-snr-gamma")) trainer->set_min_snr_gamma(args.number("min-snr-gamma", 0.0));
   if (args.has("beta-end")) trainer->set_beta_end(args.number("beta-end", 0.0));
   if (args.has("free-looks")) trainer->set_free_look_fraction(args.number("free-looks", 0.0));
+  if (args.has("padding-dropout")) trainer->set_padding_dropout(args.number("padding-dropout", 0.0));
   if (cooldown_steps > 0) {
     trainer->start_cooldown(cooldown_steps);
     if (max_steps == 0) max_steps = trainer->spec().cooldown_end;
@@ -161,6 +162,7 @@ int run_toyworld_pretrain(const std::vector<std::string>& argv) {
   }
   std::printf("noise schedule: scaled-linear betas 0.00085 .. %g\n", trainer->spec().beta_end);
   std::printf("free looks: %.0f%% of the scenes\n", 100 * trainer->spec().free_look_fraction);
+  std::printf("padding dropout: %.0f%% of the captions\n", 100 * trainer->spec().padding_dropout);
   std::printf("loss weighting: %s\n", trainer->spec().min_snr_gamma > 0
                                           ? ("min-SNR, gamma " + std::to_string(trainer->spec().min_snr_gamma)).c_str()
                                           : "plain MSE");

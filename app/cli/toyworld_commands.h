@@ -9,6 +9,7 @@ int run_toyworld_pretrain(const std::vector<std::string>& args);
 int run_toyworld_finetune_decoder(const std::vector<std::string>& args);
 int run_toyworld_quality(const std::vector<std::string>& args);
 int run_toyworld_eval(const std::vector<std::string>& args);
+int run_toyworld_attention(const std::vector<std::string>& args);
 int run_toyworld_photos(const std::vector<std::string>& args);
 
 }  // namespace perfusion::cli

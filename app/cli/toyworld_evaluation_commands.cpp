@@ -1,5 +1,6 @@
-// `perfusion toyworld quality | eval | photos`: the demo model's yardsticks (base-model quality
-// on held-out captions; Perfusion against its ablations across β) and its sample photo sets.
+// `perfusion toyworld quality | eval | attention | photos`: the demo model's yardsticks
+// (base-model quality on held-out captions; Perfusion against its ablations across β; where its
+// cross-attention reads the caption) and its sample photo sets.
 #include "app/cli/toyworld_commands.h"
 
 #include "app/cli/arguments.h"
@@ -9,6 +10,7 @@
 #include "core/common/error.h"
 
 #ifdef PERFUSION_HAVE_DEMO_MODEL
+#include "core/evaluation/attention_share.h"
 #include "core/evaluation/base_quality.h"
 #include "core/evaluation/concept_evaluation.h"
 #include "core/evaluation/evaluation_report.h"
@@ -58,6 +60,15 @@ const std::vector<OptionSpec> kEvalOptions{
     {"steps", true, false, "sampling steps (default 25)"},
     {"guidance", true, false, "classifier-free guidance scale (default: the model's)"},
     {"retrain", false, false, "train again even where OUT/concepts has the concept"},
+    {"threads", true, false, "CPU threads (default 1)"},
+    {"help", false, false, "show this help"},
+};
+
+const std::vector<OptionSpec> kAttentionOptions{
+    {"model", true, false, "diffusers folder or single-file SD 1.x .safetensors (default: the bundled demo model)"},
+    {"instance", true, false, "whose photos (default twotone-star)"},
+    {"caption", true, false, "caption with {} for the instance's shape word (default \"a {}\")"},
+    {"photos", true, false, "photos (default 4), each noised to timesteps 200, 500 and 800"},
     {"threads", true, false, "CPU threads (default 1)"},
     {"help", false, false, "show this help"},
 };
@@ -188,14 +199,69 @@ int run_toyworld_eval(const std::vector<std::string>& argv) {
   for (const auto& c : eval.calibration) {
     std::printf("%-15s fidelity of its own photos %.3f", c.instance.c_str(), c.own_photos);
     if (c.vae_round_trip) std::printf(", after the VAE round trip %.3f", *c.vae_round_trip);
-    std::printf(", of other objects of its class %.3f\n", c.same_class);
+    std::printf(", of other objects of its class %.3f", c.same_class);
+    if (c.same_class_round_trip) std::printf(" (%.3f after the round trip)", *c.same_class_round_trip);
+    std::printf("\n");
   }
   for (const auto& p : evaluation::operating_points(eval.samples))
     std::printf("%-15s beta %.2f  fidelity %.3f  alignment %.3f  (%d images)\n", p.method.c_str(), p.beta, p.fidelity,
                 p.alignment, p.images);
-  std::printf("two concepts in one prompt: both present in %.0f%% of %zu images\n",
+  std::printf("two concepts in one prompt: both present in %.0f%% of %zu images",
               100 * evaluation::both_present_rate(eval.pairs), eval.pairs.size());
+  if (!eval.calibration.empty() && eval.calibration.front().round_trip_threshold)
+    std::printf(" (%.0f%% against the VAE round-trip thresholds)",
+                100 * evaluation::both_present_rate(eval.pairs, evaluation::PresenceThreshold::VaeRoundTrip));
+  std::printf("\n");
   std::printf("wrote %s/summary.json, samples.csv, pareto.png (%.0f s)\n", out.c_str(), eval.seconds);
+  return 0;
+#else
+  throw Error("this build has no toy world (OpenCV was not found)");
+#endif
+}
+
+int run_toyworld_attention(const std::vector<std::string>& argv) {
+  const auto args = Arguments::parse(argv, kAttentionOptions);
+  if (args.has("help")) {
+    std::cout << usage_text("toyworld attention", "[--model PATH] [--instance NAME] [--caption TEXT]", kAttentionOptions);
+    return 0;
+  }
+#ifdef PERFUSION_HAVE_DEMO_MODEL
+  evaluation::AttentionShareOptions options;
+  options.instance = args.value("instance", options.instance);
+  options.caption = args.value("caption", options.caption);
+  options.photos = static_cast<int>(args.integer("photos", options.photos));
+  if (options.photos < 1 || options.photos > 100) throw Error("--photos must be 1 to 100");
+  auto model = load_for_evaluation(args);
+  const auto layers = evaluation::attention_shares(*model, options);
+  std::printf("share of each cross-attention layer's attention, mean over heads, %d photos of %s and %zu timesteps\n",
+              options.photos, options.instance.c_str(), options.timesteps.size());
+  std::printf("               object pixels                       | background pixels\n");
+  std::printf("layer  side   start  word   other  end    padding  | start  word   other  end    padding\n");
+  evaluation::TokenShares object_mean, background_mean;
+  const auto add = [](evaluation::TokenShares& sum, const evaluation::TokenShares& s, double w) {
+    sum.start += w * s.start;
+    sum.word += w * s.word;
+    sum.other_words += w * s.other_words;
+    sum.end += w * s.end;
+    sum.padding += w * s.padding;
+  };
+  const auto print = [](const evaluation::TokenShares& s) {
+    std::printf("%.3f  %.3f  %.3f  %.3f  %.3f", s.start, s.word, s.other_words, s.end, s.padding);
+  };
+  for (const auto& layer : layers) {
+    std::printf("%5lld  %4lld   ", static_cast<long long>(layer.layer), static_cast<long long>(layer.side));
+    print(layer.object);
+    std::printf("    | ");
+    print(layer.background);
+    std::printf("\n");
+    add(object_mean, layer.object, 1.0 / layers.size());
+    add(background_mean, layer.background, 1.0 / layers.size());
+  }
+  std::printf("mean         ");
+  print(object_mean);
+  std::printf("    | ");
+  print(background_mean);
+  std::printf("\n");
   return 0;
 #else
   throw Error("this build has no toy world (OpenCV was not found)");

@@ -31,8 +31,7 @@ bool is_decoder_parameter(const std::string& name) {
   return name.rfind("decoder.", 0) == 0 || name.rfind("post_quant_conv.", 0) == 0;
 }
 
-// Objects cover a small share of each scene, so a plain L1 spends the VAE's capacity on the
-// backgrounds; object_weight > 0 moves it to the objects.
+// The L1 of DecoderFinetuneOptions::object_weight (why: see there).
 at::Tensor object_weighted_l1(const at::Tensor& decoded, const at::Tensor& images, double object_weight) {
   const at::Tensor error = (decoded - images).abs();
   if (object_weight <= 0) return error.mean();

@@ -119,6 +119,7 @@ nlohmann::json DemoModelSpec::to_json() const {
           {"ema_decay", ema_decay},
           {"caption_dropout", caption_dropout},
           {"free_look_fraction", free_look_fraction},
+          {"padding_dropout", padding_dropout},
           {"grad_clip", grad_clip},
           {"min_snr_gamma", min_snr_gamma},
           {"beta_end", beta_end},
@@ -147,6 +148,7 @@ DemoModelSpec DemoModelSpec::from_json(const nlohmann::json& j) {
     spec.ema_decay = j.at("ema_decay").get<double>();
     spec.caption_dropout = j.at("caption_dropout").get<double>();
     spec.free_look_fraction = j.value("free_look_fraction", 0.0);
+    spec.padding_dropout = j.value("padding_dropout", 0.0);
     spec.grad_clip = j.at("grad_clip").get<double>();
     // Absent in specs written before the weighting existed: those runs used plain MSE.
     spec.min_snr_gamma = j.value("min_snr_gamma", 0.0);

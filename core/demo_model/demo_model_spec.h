@@ -41,6 +41,9 @@ struct DemoModelSpec {
   // a caption naming its shape only. 0 in runs made before free looks existed.
   double free_look_fraction = 0.0;
   static constexpr double kStandardFreeLookFraction = 0.3;  // standard()'s
+  // The share of training captions whose end token and pads are blanked (padding_dropout.h), so
+  // that the UNet reads captions from their words. 0 in runs made before it existed.
+  double padding_dropout = 0.0;
   double grad_clip = 1.0;
   // Min-SNR-γ loss weighting (Hang et al. 2023): each sample's ε-MSE is weighted by
   // min(SNR(t), γ) / SNR(t), so the nearly clean timesteps, which are learnt quickly, stop

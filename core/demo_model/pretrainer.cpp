@@ -9,6 +9,7 @@
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/demo_model/caption_tokenizer.h"
+#include "core/demo_model/padding_dropout.h"
 #include "core/demo_model/training_batch.h"
 #include "core/demo_model/world_captions.h"
 #include "core/io/safetensors.h"
@@ -221,6 +222,13 @@ double DemoPretrainer::loss_for(uint64_t seed, int64_t step) {
   auto alpha_bar = alphas_cumprod_.index_select(0, t).view({b, 1, 1, 1});
   auto noisy = alpha_bar.sqrt() * clean + (1 - alpha_bar).sqrt() * noise;
   auto context = text_encoder_->forward(batch.input_ids);
+  // Drawn only when padding dropout is on, so that runs without it keep their old stream.
+  if (spec_.padding_dropout > 0) {
+    const auto dropped = torch::rand({b}, generator) < spec_.padding_dropout;
+    const auto empty_ids = torch::tensor(tokenizer_->encode_padded("", spec_.text_positions), torch::kLong).unsqueeze(0);
+    context = drop_padding(context, batch.input_ids, text_encoder_->forward(empty_ids), tokenizer_->eos_id(),
+                           tokenizer_->pad_id(), dropped);
+  }
   auto per_sample = (unet_->forward(noisy, t, context) - noise).pow(2).mean({1, 2, 3});
   at::Tensor objective = per_sample.mean();
   if (spec_.min_snr_gamma > 0) {
@@ -246,6 +254,11 @@ void DemoPretrainer::set_min_snr_gamma(double gamma) {
 void DemoPretrainer::set_free_look_fraction(double fraction) {
   if (!(fraction >= 0 && fraction <= 1)) throw Error("the share of free looks must lie between 0 and 1");
   spec_.free_look_fraction = fraction;
+}
+
+void DemoPretrainer::set_padding_dropout(double fraction) {
+  if (!(fraction >= 0 && fraction <= 1)) throw Error("the share of captions with blank padding must lie between 0 and 1");
+  spec_.padding_dropout = fraction;
 }
 
 void DemoPretrainer::set_beta_end(double beta_end) {

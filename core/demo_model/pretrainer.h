@@ -58,6 +58,8 @@ class DemoPretrainer {
   void set_min_snr_gamma(double gamma);
   // Likewise for the share of free looks in the training scenes (DemoModelSpec::free_look_fraction).
   void set_free_look_fraction(double fraction);
+  // Likewise for the share of captions whose pads are blanked (DemoModelSpec::padding_dropout).
+  void set_padding_dropout(double fraction);
   // Likewise for the noise schedule's last beta (DemoModelSpec::beta_end).
   void set_beta_end(double beta_end);
   // Cools the learning rate linearly from its current value to zero over the next `steps` steps

@@ -78,7 +78,7 @@ InstanceCalibration calibrate(pipeline::StableDiffusion& model, const toyworld::
                               const toyworld::ConceptReference& reference) {
   InstanceCalibration c;
   c.instance = instance.name;
-  if (model.has_vae()) c.vae_round_trip = 0.0;
+  if (model.has_vae()) c.vae_round_trip = c.same_class_round_trip = 0.0;
   for (const auto& photo : toyworld::render_photos(instance, kCalibrationPhotos, kCalibrationSeed)) {
     c.own_photos += toyworld::concept_fidelity(photo.image, reference).score / kCalibrationPhotos;
     if (c.vae_round_trip)
@@ -89,10 +89,15 @@ InstanceCalibration calibrate(pipeline::StableDiffusion& model, const toyworld::
   while (found < kCalibrationPhotos) {
     const auto spec = toyworld::sample_scene(rng, toyworld::Split::Train);
     if (spec.shape != instance.shape) continue;
-    c.same_class += toyworld::concept_fidelity(toyworld::render(spec, 64), reference).score / kCalibrationPhotos;
+    const cv::Mat picture = toyworld::render(spec, 64);
+    c.same_class += toyworld::concept_fidelity(picture, reference).score / kCalibrationPhotos;
+    if (c.same_class_round_trip)
+      *c.same_class_round_trip +=
+          toyworld::concept_fidelity(vae_round_trip(model, picture), reference).score / kCalibrationPhotos;
     ++found;
   }
   c.threshold = (c.own_photos + c.same_class) / 2;
+  if (c.vae_round_trip) c.round_trip_threshold = (*c.vae_round_trip + *c.same_class_round_trip) / 2;
   return c;
 }
 
@@ -143,10 +148,10 @@ std::vector<OperatingPoint> operating_points(const std::vector<ConceptSample>& s
   return out;
 }
 
-double both_present_rate(const std::vector<PairSample>& pairs) {
+double both_present_rate(const std::vector<PairSample>& pairs, PresenceThreshold threshold) {
   if (pairs.empty()) return 0;
   int both = 0;
-  for (const auto& p : pairs) both += p.both_present;
+  for (const auto& p : pairs) both += threshold == PresenceThreshold::Photos ? p.both_present : p.both_present_round_trip;
   return static_cast<double>(both) / pairs.size();
 }
 
@@ -262,11 +267,12 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
       pipeline::ConceptSet set(model, options.cache_dir);
       set.add(perfusion_concepts.at(a));
       set.add(perfusion_concepts.at(b));
-      const auto threshold = [&](const std::string& name) {
+      const auto calibration = [&](const std::string& name) -> const InstanceCalibration& {
         for (const auto& c : eval.calibration)
-          if (c.instance == name) return c.threshold;
+          if (c.instance == name) return c;
         throw Error("no calibration for " + name);
       };
+      const InstanceCalibration &ca = calibration(a), &cb = calibration(b);
       for (size_t p = 0; p < pair_prompts.size(); ++p) {
         std::string prompt = pair_prompts[p];
         prompt.replace(prompt.find("{a}"), 3, token_for(a));
@@ -275,11 +281,25 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
         for (size_t i = 0; i < pictures.size(); ++i) {
           const auto fa = toyworld::object_fidelities(pictures[i], references.at(a));
           const auto fb = toyworld::object_fidelities(pictures[i], references.at(b));
-          bool both = false;
-          for (size_t x = 0; x < fa.size() && !both; ++x)
-            for (size_t y = 0; y < fb.size() && !both; ++y)
-              both = x != y && fa[x].score >= threshold(a) && fb[y].score >= threshold(b);
-          eval.pairs.push_back({a, b, static_cast<int>(p), static_cast<int>(i), both});
+          // Two distinct objects, one reaching each threshold.
+          const auto both_reach = [&](double threshold_a, double threshold_b) {
+            for (size_t x = 0; x < fa.size(); ++x)
+              for (size_t y = 0; y < fb.size(); ++y)
+                if (x != y && fa[x].score >= threshold_a && fb[y].score >= threshold_b) return true;
+            return false;
+          };
+          const auto best = [](const std::vector<toyworld::Fidelity>& f) {
+            double m = 0;
+            for (const auto& x : f) m = std::max(m, x.score);
+            return m;
+          };
+          PairSample sample{a, b, static_cast<int>(p), static_cast<int>(i)};
+          sample.both_present = both_reach(ca.threshold, cb.threshold);
+          if (ca.round_trip_threshold && cb.round_trip_threshold)
+            sample.both_present_round_trip = both_reach(*ca.round_trip_threshold, *cb.round_trip_threshold);
+          sample.first_fidelity = best(fa);
+          sample.second_fidelity = best(fb);
+          eval.pairs.push_back(sample);
         }
       }
     }

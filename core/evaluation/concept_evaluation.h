@@ -79,16 +79,24 @@ struct PairSample {
   std::string first, second;
   int prompt = 0;
   int sample = 0;
-  bool both_present = false;
+  bool both_present = false;  // against the photos' thresholds (InstanceCalibration::threshold)
+  // Against the VAE round-trip thresholds (latent-space models; false otherwise).
+  bool both_present_round_trip = false;
+  // The highest fidelity any object of the picture reaches to each concept.
+  double first_fidelity = 0, second_fidelity = 0;
 };
 
 // Per instance: fidelity of its own fresh photos and of ordinary objects of its class; the
-// presence threshold is their midpoint. For a latent-space model, also the fidelity of the
-// same fresh photos after the VAE's encode and decode: the most any concept can reach.
+// presence threshold is their midpoint. For a latent-space model, also both after the VAE's
+// encode and decode: the own photos' round trip is the most any concept can reach, and the
+// midpoint of the two round trips is a threshold that compares a generated picture with
+// pictures that went through the same decoder.
 struct InstanceCalibration {
   std::string instance;
   double own_photos = 0, same_class = 0, threshold = 0;
   std::optional<double> vae_round_trip;
+  std::optional<double> same_class_round_trip;
+  std::optional<double> round_trip_threshold;
 };
 
 struct ConceptEvaluation {
@@ -108,7 +116,8 @@ struct OperatingPoint {
   int images = 0;
 };
 std::vector<OperatingPoint> operating_points(const std::vector<ConceptSample>& samples);
-double both_present_rate(const std::vector<PairSample>& pairs);
+enum class PresenceThreshold { Photos, VaeRoundTrip };
+double both_present_rate(const std::vector<PairSample>& pairs, PresenceThreshold threshold = PresenceThreshold::Photos);
 
 // `on_note` gets one line per stage (training, generating), for a progress log.
 ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const ConceptEvaluationOptions& options,

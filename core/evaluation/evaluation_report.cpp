@@ -33,6 +33,8 @@ std::string number(double v) {
 
 void write_text(const fs::path& path, const std::string& text) { write_file_atomically(path.string(), text); }
 
+json optional_json(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
+
 json accuracy_json(const BaseQualityTable& t) {
   return {{"background", t.background}, {"class", t.shape},       {"colour", t.colour},       {"texture", t.texture},
           {"size", t.size},             {"position", t.position}, {"companion", t.companion}, {"all", t.all}};
@@ -97,7 +99,19 @@ json concept_summary(const ConceptEvaluation& eval) {
                            {"own_photos", c.own_photos},
                            {"same_class", c.same_class},
                            {"threshold", c.threshold},
-                           {"vae_round_trip", c.vae_round_trip ? json(*c.vae_round_trip) : json(nullptr)}});
+                           {"vae_round_trip", optional_json(c.vae_round_trip)},
+                           {"same_class_round_trip", optional_json(c.same_class_round_trip)},
+                           {"round_trip_threshold", optional_json(c.round_trip_threshold)}});
+  json pairs = json::array();
+  for (const auto& p : eval.pairs)
+    pairs.push_back({{"first", p.first},
+                     {"second", p.second},
+                     {"prompt", p.prompt},
+                     {"sample", p.sample},
+                     {"first_fidelity", p.first_fidelity},
+                     {"second_fidelity", p.second_fidelity},
+                     {"both_present", p.both_present},
+                     {"both_present_round_trip", p.both_present_round_trip}});
   return {{"instances", [&] {
              json names = json::array();
              for (const auto& c : eval.calibration) names.push_back(c.instance);
@@ -118,7 +132,11 @@ json concept_summary(const ConceptEvaluation& eval) {
           {"samples_per_prompt", o.samples_per_prompt},
           {"seed", o.seed},
           {"operating_points", points},
-          {"two_concepts", {{"images", eval.pairs.size()}, {"both_present", both_present_rate(eval.pairs)}}},
+          {"two_concepts",
+           {{"images", eval.pairs.size()},
+            {"both_present", both_present_rate(eval.pairs)},
+            {"both_present_round_trip", both_present_rate(eval.pairs, PresenceThreshold::VaeRoundTrip)},
+            {"pictures", pairs}}},
           {"calibration", calibration},
           {"trained", trained},
           {"seconds", eval.seconds}};

@@ -1,18 +1,11 @@
 #include "core/pipeline/generation_parameters.h"
 
 #include "core/common/error.h"
+#include "core/common/number_format.h"
 
 #include <sstream>
 
 namespace perfusion::pipeline {
-
-namespace {
-std::string format_number(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
-}  // namespace
 
 std::string a1111_parameters(const GenerationRecord& record) {
   const auto& r = record.request;

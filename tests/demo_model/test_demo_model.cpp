@@ -12,6 +12,7 @@
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/demo_model/decoder_finetune.h"
+#include "core/demo_model/padding_dropout.h"
 #include "core/demo_model/pretrainer.h"
 #include "core/demo_model/training_batch.h"
 #include "core/demo_model/world_captions.h"
@@ -127,6 +128,41 @@ class TestDemoModel : public QObject {
     // A resumed run keeps its weighting.
     weighted->save_state(path("weighted"));
     QCOMPARE(DemoPretrainer::resume(path("weighted"), path("weighted2"))->spec().min_snr_gamma, 5.0);
+  }
+
+  void paddingDropoutBlanksTheDroppedCaptionsPads() {
+    // Three captions of 1, 2 and 0 words in 6 positions (end 2, pad 3); rows 0 and 2 dropped.
+    const auto ids = torch::tensor({1, 5, 2, 3, 3, 3, 1, 5, 6, 2, 3, 3, 1, 2, 3, 3, 3, 3}, torch::kLong).view({3, 6});
+    const auto context = torch::randn({3, 6, 4});
+    const auto empty = torch::randn({1, 6, 4});
+    const auto dropped = torch::tensor({true, false, true});
+    const auto out = perfusion::demo_model::drop_padding(context, ids, empty, 2, 3, dropped);
+    for (int64_t row = 0; row < 3; ++row)
+      for (int64_t t = 0; t < 6; ++t) {
+        const int64_t id = ids[row][t].item<int64_t>();
+        const bool blank = row != 1 && (id == 2 || id == 3);
+        QVERIFY(torch::equal(out[row][t], blank ? empty[0][t] : context[row][t]));
+      }
+    QVERIFY_THROWS_EXCEPTION(Error, perfusion::demo_model::drop_padding(context, ids, torch::randn({1, 5, 4}), 2, 3, dropped));
+
+    // In training: a spec written before it existed reads as 0; the share round-trips, changes
+    // what the UNet sees, and stays with a resumed run.
+    nlohmann::json old_spec = DemoModelSpec::micro().to_json();
+    old_spec.erase("padding_dropout");
+    QCOMPARE(DemoModelSpec::from_json(old_spec).padding_dropout, 0.0);
+    DemoModelSpec spec = DemoModelSpec::micro();
+    spec.text_positions = spec.text_encoder.max_position_embeddings = 40;  // micro's 16 leave no pads
+    auto plain = DemoPretrainer::from_scratch(spec, 9, path("pads-plain"));
+    auto blanked = DemoPretrainer::from_scratch(spec, 9, path("pads-blank"));
+    for (int i = 0; i < 2; ++i) {  // so that the UNet's zero output conv has moved
+      plain->train_step();
+      blanked->train_step();
+    }
+    blanked->set_padding_dropout(1.0);
+    QVERIFY(blanked->train_step() != plain->train_step());
+    QVERIFY_THROWS_EXCEPTION(Error, blanked->set_padding_dropout(1.5));
+    blanked->save_state(path("pads-blank"));
+    QCOMPARE(DemoPretrainer::resume(path("pads-blank"), path("pads-blank2"))->spec().padding_dropout, 1.0);
   }
 
   void noiseScheduleFollowsTheSpec() {

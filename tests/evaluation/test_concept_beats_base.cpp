@@ -81,6 +81,10 @@ class TestConceptBeatsBase : public QObject {
     QCOMPARE(eval.calibration.size(), size_t(1));
     const auto& calibration = eval.calibration.front();
     QVERIFY(calibration.vae_round_trip.has_value());
+    // Through the same decoder, the instance's own photos stay closer to it than its class does.
+    QVERIFY(calibration.same_class_round_trip.has_value() && calibration.round_trip_threshold.has_value());
+    QVERIFY(*calibration.same_class_round_trip < *calibration.round_trip_threshold &&
+            *calibration.round_trip_threshold < *calibration.vae_round_trip);
     qInfo("fidelity: Perfusion %.3f, base model %.3f (own photos %.3f, after the VAE round trip %.3f)", perfusion, base,
           calibration.own_photos, *calibration.vae_round_trip);
     if (!wins) QEXPECT_FAIL("", "concepts on the demo model do not yet beat the base model's fidelity (issue 4)", Continue);

@@ -81,6 +81,10 @@ class TestEvaluation : public QObject {
 
     QCOMPARE(both_present_rate({}), 0.0);
     QCOMPARE(both_present_rate({{"a", "b", 0, 0, true}, {"a", "b", 0, 1, false}, {"a", "b", 1, 0, true}, {"a", "b", 1, 1, true}}), 0.75);
+    // Each threshold counts its own verdicts.
+    const std::vector<PairSample> pairs{{"a", "b", 0, 0, false, true}, {"a", "b", 0, 1, false, false}};
+    QCOMPARE(both_present_rate(pairs), 0.0);
+    QCOMPARE(both_present_rate(pairs, PresenceThreshold::VaeRoundTrip), 0.5);
   }
 
   void reportWritesSummaryCsvAndPlot() {
@@ -91,12 +95,13 @@ class TestEvaluation : public QObject {
     eval.options.betas = {0.5, 0.7};
     eval.options.photo_captions = true;
     eval.options.training.lr_v = 0.3;
-    eval.calibration.push_back({"twotone-star", 0.9, 0.2, 0.55, 0.7});
+    eval.calibration.push_back({"twotone-star", 0.9, 0.2, 0.55, 0.7, 0.1, 0.4});
     eval.calibration.push_back({"outlined-heart", 0.8, 0.2, 0.5, std::nullopt});  // a pixel-space model
     eval.samples = {{"twotone-star", "perfusion", 0.5, 0, 0, 0.8, 0.25},
                     {"twotone-star", "perfusion", 0.7, 2, 1, 0.5, 0.75},
                     {"twotone-star", "base", 0.0, 0, 0, 0.1, 1.0}};
-    eval.pairs = {{"twotone-star", "outlined-heart", 0, 0, true}, {"twotone-star", "outlined-heart", 0, 1, false}};
+    eval.pairs = {{"twotone-star", "outlined-heart", 0, 0, true, true, 0.6, 0.7},
+                  {"twotone-star", "outlined-heart", 0, 1, false, true, 0.45, 0.3}};
     write_concept_report(dir.path().toStdString(), eval);
 
     const auto summary = nlohmann::json::parse(read_text(dir.filePath("summary.json")));
@@ -105,6 +110,15 @@ class TestEvaluation : public QObject {
     QCOMPARE(summary.at("calibration").at(0).at("threshold").get<double>(), 0.55);
     QCOMPARE(summary.at("calibration").at(0).at("vae_round_trip").get<double>(), 0.7);
     QVERIFY(summary.at("calibration").at(1).at("vae_round_trip").is_null());
+    QCOMPARE(summary.at("calibration").at(0).at("same_class_round_trip").get<double>(), 0.1);
+    QCOMPARE(summary.at("calibration").at(0).at("round_trip_threshold").get<double>(), 0.4);
+    QVERIFY(summary.at("calibration").at(1).at("round_trip_threshold").is_null());
+    QCOMPARE(summary.at("two_concepts").at("both_present_round_trip").get<double>(), 1.0);
+    const auto& pictures = summary.at("two_concepts").at("pictures");
+    QCOMPARE(pictures.size(), size_t(2));
+    QCOMPARE(pictures.at(1).at("first_fidelity").get<double>(), 0.45);
+    QCOMPARE(pictures.at(1).at("second").get<std::string>(), std::string("outlined-heart"));
+    QVERIFY(!pictures.at(1).at("both_present").get<bool>());
     // The training settings that decide the concepts are recorded.
     QVERIFY(summary.at("training_photo_captions").get<bool>());
     QCOMPARE(summary.at("training_lr_v").get<double>(), 0.3);
