@@ -74,6 +74,7 @@ void write_concept_templates(const std::string& model_dir) {
 DemoPretrainer::DemoPretrainer(const DemoModelSpec& spec, uint64_t seed, const std::string& tokenizer_dir)
     : spec_(spec), seed_(seed), tokenizer_dir_(tokenizer_dir) {
   tokenizer_ = text::SentencePieceTokenizer::load(tokenizer_dir);
+  empty_caption_ids_ = torch::tensor(tokenizer_->encode_padded("", spec_.text_positions), torch::kLong).unsqueeze(0);
   // The text encoder's table is exactly the tokenizer's vocabulary; concept tokens go to its
   // added-token table.
   spec_.text_encoder.vocab_size = tokenizer_->vocab_size();
@@ -225,8 +226,7 @@ double DemoPretrainer::loss_for(uint64_t seed, int64_t step) {
   // Drawn only when padding dropout is on, so that runs without it keep their old stream.
   if (spec_.padding_dropout > 0) {
     const auto dropped = torch::rand({b}, generator) < spec_.padding_dropout;
-    const auto empty_ids = torch::tensor(tokenizer_->encode_padded("", spec_.text_positions), torch::kLong).unsqueeze(0);
-    context = drop_padding(context, batch.input_ids, text_encoder_->forward(empty_ids), tokenizer_->eos_id(),
+    context = drop_padding(context, batch.input_ids, text_encoder_->forward(empty_caption_ids_), tokenizer_->eos_id(),
                            tokenizer_->pad_id(), dropped);
   }
   auto per_sample = (unet_->forward(noisy, t, context) - noise).pow(2).mean({1, 2, 3});

@@ -97,6 +97,7 @@ class DemoPretrainer {
   int64_t moments_start_ = 0;  // the step at which the Adam moments were last zero
   std::string tokenizer_dir_;
   std::unique_ptr<text::Tokenizer> tokenizer_;
+  at::Tensor empty_caption_ids_;  // [1, text_positions]: what padding dropout blanks with
   std::shared_ptr<models::ClipTextEncoder> text_encoder_;
   std::shared_ptr<models::UNet2DCondition> unet_;
   std::shared_ptr<models::AutoencoderKL> vae_;  // latent space only

@@ -31,8 +31,9 @@ enum Category { kStart, kWord, kOtherWords, kEnd, kPadding, kCategories };
 // and the background's query positions.
 class AttentionShareRecorder : public models::CrossAttentionEdit {
  public:
-  AttentionShareRecorder(at::Tensor categories, at::Tensor object_mask)
-      : categories_(std::move(categories)), object_mask_(std::move(object_mask)) {}
+  // categories: [keys] int64, each key position's Category.
+  explicit AttentionShareRecorder(const at::Tensor& categories)
+      : one_hot_(torch::one_hot(categories, kCategories).to(torch::kFloat32)) {}
 
   std::pair<at::Tensor, at::Tensor> project(int64_t, const at::Tensor& context, const at::Tensor& to_k_weight,
                                             const at::Tensor& to_v_weight) const override {
@@ -47,9 +48,8 @@ class AttentionShareRecorder : public models::CrossAttentionEdit {
     const auto per_key = probabilities.to(torch::kCPU, torch::kFloat32).mean(1)[0];  // [queries, keys]
     const auto object = torch::adaptive_avg_pool2d(object_mask_, {side, side}).reshape({queries, 1});
     // [keys] -> [categories]: the mean attention of each region, summed per category.
-    const auto one_hot = torch::one_hot(categories_, kCategories).to(torch::kFloat32);  // [keys, categories]
     const auto region_share = [&](const at::Tensor& weight) {
-      return ((per_key * weight).sum(0) / weight.sum().clamp_min(1e-6)).matmul(one_hot);
+      return ((per_key * weight).sum(0) / weight.sum().clamp_min(1e-6)).matmul(one_hot_);
     };
     const auto object_share = region_share(object), background_share = region_share(1 - object);
     std::lock_guard<std::mutex> lock(mutex_);
@@ -81,7 +81,7 @@ class AttentionShareRecorder : public models::CrossAttentionEdit {
     int64_t side = 0, count = 0;
     at::Tensor object, background;
   };
-  at::Tensor categories_;   // [keys] int64
+  at::Tensor one_hot_;      // [keys, categories] float32
   at::Tensor object_mask_;  // [1, 1, H, W] in [0, 1]
   mutable std::mutex mutex_;
   mutable std::map<int64_t, Entry> layers_;
@@ -106,7 +106,7 @@ std::vector<LayerAttentionShare> attention_shares(pipeline::StableDiffusion& mod
       model.text_encoder().forward(torch::tensor(caption.ids, torch::kLong).unsqueeze(0).to(device)).to(model.dtype());
   const auto alphas_cumprod = sampling::NoiseSchedule::from_json(model.scheduler_config()).alphas_cumprod;
   auto generator = sampling::make_generator(options.seed);
-  AttentionShareRecorder recorder(torch::tensor(categories, torch::kLong), at::Tensor());
+  AttentionShareRecorder recorder(torch::tensor(categories, torch::kLong));
   for (const auto& photo : toyworld::render_photos(instance, options.photos, options.seed)) {
     const cv::Mat mask = toyworld::render_object_mask(photo.spec, photo.image.cols);
     recorder.set_object_mask(
