@@ -46,6 +46,9 @@ const std::vector<OptionSpec> kPretrainOptions{
     {"padding-dropout", true, false,
      "share of training captions whose end token and pads the UNet sees blank, so that it reads the words (default: " +
          format_number(demo_model::DemoModelSpec{}.padding_dropout) + " for a fresh run, the resumed run's own otherwise)"},
+    {"word-attention", true, false,
+     "weight of a loss asking each object's pixels to give its shape word at least half of their cross-attention (default: " +
+         format_number(demo_model::DemoModelSpec{}.word_attention_weight) + " for a fresh run, the resumed run's own otherwise)"},
     {"cooldown-steps", true, false,
      "lower the learning rate linearly to zero over the next N steps and stop there (finishes a run into a settled model)"},
     {"help", false, false, "show this help"},
@@ -155,6 +158,7 @@ int run_toyworld_pretrain(const std::vector<std::string>& argv) {
   if (args.has("beta-end")) trainer->set_beta_end(args.number("beta-end", 0.0));
   if (args.has("free-looks")) trainer->set_free_look_fraction(args.number("free-looks", 0.0));
   if (args.has("padding-dropout")) trainer->set_padding_dropout(args.number("padding-dropout", 0.0));
+  if (args.has("word-attention")) trainer->set_word_attention_weight(args.number("word-attention", 0.0));
   if (cooldown_steps > 0) {
     trainer->start_cooldown(cooldown_steps);
     if (max_steps == 0) max_steps = trainer->spec().cooldown_end;
@@ -163,6 +167,8 @@ int run_toyworld_pretrain(const std::vector<std::string>& argv) {
   std::printf("noise schedule: scaled-linear betas 0.00085 .. %g\n", trainer->spec().beta_end);
   std::printf("free looks: %.0f%% of the scenes\n", 100 * trainer->spec().free_look_fraction);
   std::printf("padding dropout: %.0f%% of the captions\n", 100 * trainer->spec().padding_dropout);
+  if (trainer->spec().word_attention_weight > 0)
+    std::printf("word attention: weight %g\n", trainer->spec().word_attention_weight);
   std::printf("loss weighting: %s\n", trainer->spec().min_snr_gamma > 0
                                           ? ("min-SNR, gamma " + std::to_string(trainer->spec().min_snr_gamma)).c_str()
                                           : "plain MSE");
@@ -174,7 +180,7 @@ int run_toyworld_pretrain(const std::vector<std::string>& argv) {
   const uint64_t eval_seed = trainer->seed() ^ 0xe7a1ull;
   std::printf("step %lld: held-out loss %.4f\n", static_cast<long long>(trainer->step()), trainer->evaluate_loss(eval_seed, 0));
   const auto start = std::chrono::steady_clock::now();
-  double window_loss = 0;
+  double window_loss = 0, window_word_share = 0;
   int64_t window_steps = 0;
   auto window_start = start;
   for (;;) {
@@ -182,6 +188,7 @@ int run_toyworld_pretrain(const std::vector<std::string>& argv) {
     if (max_steps > 0 && trainer->step() >= max_steps) break;
     if (minutes > 0 && std::chrono::duration<double>(now - start).count() >= minutes * 60) break;
     window_loss += trainer->train_step();
+    window_word_share += trainer->last_word_share();
     ++window_steps;
     if (trainer->step() % 50 == 0) {
       const auto end = std::chrono::steady_clock::now();
@@ -189,8 +196,11 @@ int run_toyworld_pretrain(const std::vector<std::string>& argv) {
       std::printf("step %lld: %s loss %.4f (mean of %lld steps), %.2f steps/s\n", static_cast<long long>(trainer->step()),
                   trainer->in_vae_stage() ? "VAE reconstruction" : "train", window_loss / window_steps,
                   static_cast<long long>(window_steps), window_steps / std::max(1e-9, secs));
+      if (trainer->spec().word_attention_weight > 0)
+        std::printf("  objects' attention on their words: %.3f\n", window_word_share / window_steps);
       std::fflush(stdout);
       window_loss = 0;
+      window_word_share = 0;
       window_steps = 0;
       window_start = end;
     }

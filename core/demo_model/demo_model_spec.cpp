@@ -120,6 +120,7 @@ nlohmann::json DemoModelSpec::to_json() const {
           {"caption_dropout", caption_dropout},
           {"free_look_fraction", free_look_fraction},
           {"padding_dropout", padding_dropout},
+          {"word_attention_weight", word_attention_weight},
           {"grad_clip", grad_clip},
           {"min_snr_gamma", min_snr_gamma},
           {"beta_end", beta_end},
@@ -149,6 +150,7 @@ DemoModelSpec DemoModelSpec::from_json(const nlohmann::json& j) {
     spec.caption_dropout = j.at("caption_dropout").get<double>();
     spec.free_look_fraction = j.value("free_look_fraction", 0.0);
     spec.padding_dropout = j.value("padding_dropout", 0.0);
+    spec.word_attention_weight = j.value("word_attention_weight", 0.0);
     spec.grad_clip = j.at("grad_clip").get<double>();
     // Absent in specs written before the weighting existed: those runs used plain MSE.
     spec.min_snr_gamma = j.value("min_snr_gamma", 0.0);

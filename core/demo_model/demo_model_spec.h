@@ -44,6 +44,10 @@ struct DemoModelSpec {
   // The share of training captions whose end token and pads are blanked (padding_dropout.h), so
   // that the UNet reads captions from their words. 0 in runs made before it existed.
   double padding_dropout = 0.0;
+  // Weight of the word-attention loss (word_attention.h) beside the ε-loss: the main object's
+  // pixels should give their shape word at least half of their cross-attention. 0: off, as in
+  // runs made before it existed.
+  double word_attention_weight = 0.0;
   double grad_clip = 1.0;
   // Min-SNR-γ loss weighting (Hang et al. 2023): each sample's ε-MSE is weighted by
   // min(SNR(t), γ) / SNR(t), so the nearly clean timesteps, which are learnt quickly, stop

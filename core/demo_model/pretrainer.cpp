@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/demo_model/caption_tokenizer.h"
 #include "core/demo_model/padding_dropout.h"
 #include "core/demo_model/training_batch.h"
+#include "core/demo_model/word_attention.h"
 #include "core/demo_model/world_captions.h"
 #include "core/io/safetensors.h"
 #include "core/models/checkpoint.h"
@@ -210,7 +212,7 @@ double DemoPretrainer::loss_for(uint64_t seed, int64_t step) {
   if (in_vae_stage()) return vae_loss_for(seed, step);
   const TrainingBatch batch = make_training_batch(seed, step, spec_.batch_size, spec_.image_size, *tokenizer_,
                                                   spec_.text_positions, spec_.caption_dropout,
-                                                  spec_.free_look_fraction);
+                                                  spec_.free_look_fraction, spec_.word_attention_weight > 0);
   auto generator = sampling::make_generator(toyworld::mix_seed(seed ^ kNoiseStream, static_cast<uint64_t>(step)));
   const int64_t b = spec_.batch_size;
   at::Tensor clean = batch.images;
@@ -229,12 +231,22 @@ double DemoPretrainer::loss_for(uint64_t seed, int64_t step) {
     context = drop_padding(context, batch.input_ids, text_encoder_->forward(empty_caption_ids_), tokenizer_->eos_id(),
                            tokenizer_->pad_id(), dropped);
   }
-  auto per_sample = (unet_->forward(noisy, t, context) - noise).pow(2).mean({1, 2, 3});
+  std::optional<WordAttentionLoss> word_attention;
+  if (spec_.word_attention_weight > 0) {
+    const auto latent_side = noisy.size(-1);
+    word_attention.emplace(torch::adaptive_avg_pool2d(batch.object_masks, {latent_side, latent_side}), batch.word_positions);
+  }
+  const auto prediction = unet_->forward(noisy, t, context, word_attention ? &*word_attention : nullptr);
+  auto per_sample = (prediction - noise).pow(2).mean({1, 2, 3});
   at::Tensor objective = per_sample.mean();
   if (spec_.min_snr_gamma > 0) {
     const auto alpha_bar_t = alphas_cumprod_.index_select(0, t);
     const auto snr = alpha_bar_t / (1 - alpha_bar_t);
     objective = (per_sample * snr.clamp_max(spec_.min_snr_gamma) / snr).mean();
+  }
+  if (word_attention) {
+    objective = objective + spec_.word_attention_weight * word_attention->loss();
+    last_word_share_ = word_attention->mean_share();
   }
   if (objective.requires_grad()) objective.backward();
   // The plain ε-MSE whatever the weighting, so that figures stay comparable across runs.
@@ -259,6 +271,11 @@ void DemoPretrainer::set_free_look_fraction(double fraction) {
 void DemoPretrainer::set_padding_dropout(double fraction) {
   if (!(fraction >= 0 && fraction <= 1)) throw Error("the share of captions with blank padding must lie between 0 and 1");
   spec_.padding_dropout = fraction;
+}
+
+void DemoPretrainer::set_word_attention_weight(double weight) {
+  if (!(weight >= 0)) throw Error("the word-attention weight must be 0 (off) or positive");
+  spec_.word_attention_weight = weight;
 }
 
 void DemoPretrainer::set_beta_end(double beta_end) {

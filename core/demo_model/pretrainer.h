@@ -5,7 +5,8 @@
 // standard recipe) on a scaled-linear schedule (SD's unless the spec says otherwise),
 // AdamW (linear warm-up, then constant, so that a run can always be continued), gradient
 // clipping, an EMA of the weights (what is exported) and 10% caption dropout for
-// classifier-free guidance. Every random draw is a function of (seed, step), so resuming from
+// classifier-free guidance; optionally padding dropout (padding_dropout.h) and the
+// word-attention loss (word_attention.h). Every random draw is a function of (seed, step), so resuming from
 // a saved state continues bit-identically to an uninterrupted run (same thread count).
 #include <ATen/core/Tensor.h>
 
@@ -60,6 +61,11 @@ class DemoPretrainer {
   void set_free_look_fraction(double fraction);
   // Likewise for the share of captions whose pads are blanked (DemoModelSpec::padding_dropout).
   void set_padding_dropout(double fraction);
+  // Likewise for the word-attention loss's weight (DemoModelSpec::word_attention_weight).
+  void set_word_attention_weight(double weight);
+  // The objects' pixels' mean attention share on their shape words in the last training step
+  // (word_attention.h); 0 while the word-attention loss is off.
+  double last_word_share() const { return last_word_share_; }
   // Likewise for the noise schedule's last beta (DemoModelSpec::beta_end).
   void set_beta_end(double beta_end);
   // Cools the learning rate linearly from its current value to zero over the next `steps` steps
@@ -104,6 +110,7 @@ class DemoPretrainer {
   std::vector<std::string> names_;
   std::vector<at::Tensor> params_, ema_, adam_m_, adam_v_;
   at::Tensor alphas_cumprod_;
+  double last_word_share_ = 0.0;
 };
 
 }  // namespace perfusion::demo_model

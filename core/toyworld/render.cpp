@@ -116,6 +116,19 @@ cv::Mat render_object_mask(const SceneSpec& spec, int size) {
   return out;
 }
 
+cv::Mat render_companion_mask(const SceneSpec& spec, int size) {
+  check_size(size);
+  const int big = size * supersampling(size);
+  cv::Mat mask = cv::Mat::zeros(big, big, CV_8U);
+  if (spec.companion) {
+    const Point2 a = companion_anchor(spec.position, spec.companion_corner);
+    fill_silhouette(mask, spec.companion->shape, {a.x * big, a.y * big}, kCompanionRadius * big, spec.companion->rotation_deg);
+  }
+  cv::Mat out;
+  cv::resize(mask, out, cv::Size(size, size), 0, 0, cv::INTER_AREA);
+  return out;
+}
+
 cv::Mat render(const SceneSpec& spec, int size) {
   check_size(size);
   const int f = supersampling(size);

@@ -15,6 +15,9 @@ cv::Mat render(const SceneSpec& spec, int size = kDefaultRenderSize);
 // The main object's coverage in the picture render(spec, size) draws: CV_8U, 255 inside, soft
 // (area-averaged) at the edge. The toy world's ground-truth mask for training-mask ablations.
 cv::Mat render_object_mask(const SceneSpec& spec, int size = kDefaultRenderSize);
+// The same for the companion (all zero without one; where the main object overlaps it, the
+// companion's hidden part is included).
+cv::Mat render_companion_mask(const SceneSpec& spec, int size = kDefaultRenderSize);
 
 // One object's silhouette, filled with 255 on a CV_8U canvas of `size` (no anti-aliasing):
 // centre and radius in pixels, rotation in degrees (positive turns clockwise on screen).

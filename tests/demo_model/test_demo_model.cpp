@@ -15,6 +15,7 @@
 #include "core/demo_model/padding_dropout.h"
 #include "core/demo_model/pretrainer.h"
 #include "core/demo_model/training_batch.h"
+#include "core/demo_model/word_attention.h"
 #include "core/demo_model/world_captions.h"
 #include "core/models/checkpoint.h"
 #include "core/pipeline/stable_diffusion.h"
@@ -35,6 +36,19 @@ class TestDemoModel : public QObject {
  private:
   QTemporaryDir dir_;
   std::string path(const std::string& name) const { return (dir_.path() + "/").toStdString() + name; }
+  // The caption's pieces up to key position `position` (the start token is position 0), joined.
+  static std::string spell(const perfusion::text::Tokenizer& tokenizer, const std::string& caption, int64_t position) {
+    const auto ids = tokenizer.encode(caption);
+    std::string spelled;
+    for (int64_t p = 1; p <= position; ++p) spelled += tokenizer.id_to_token(ids[static_cast<size_t>(p - 1)]);
+    return spelled;
+  }
+  static bool ends_with_shape_name(const std::string& text, const std::string& name) {
+    return text.size() >= name.size() && text.compare(text.size() - name.size(), name.size(), name) == 0;
+  }
+  static perfusion::demo_model::TrainingBatch make_batch_without_words(const perfusion::text::Tokenizer& tokenizer) {
+    return perfusion::demo_model::make_training_batch(4, 1, 2, 64, tokenizer, 40, 0.0, 0.0);
+  }
 
  private slots:
   void initTestCase() {
@@ -163,6 +177,86 @@ class TestDemoModel : public QObject {
     QVERIFY_THROWS_EXCEPTION(Error, blanked->set_padding_dropout(1.5));
     blanked->save_state(path("pads-blank"));
     QCOMPARE(DemoPretrainer::resume(path("pads-blank"), path("pads-blank2"))->spec().padding_dropout, 1.0);
+  }
+
+  void wordAttentionFindsTheShapeWordAndRaisesItsShare() {
+    auto trainer = DemoPretrainer::from_scratch(DemoModelSpec::micro(), 4, path("words"));
+    const auto& tokenizer = trainer->tokenizer();
+    // The word's last piece, after the start token; whole words only; -1 when absent.
+    const std::string caption = "a small red striped star on the left, on a green background, next to a blue circle";
+    const int64_t star = perfusion::demo_model::word_position(tokenizer, caption, "star", 77);
+    QVERIFY(star > 0);
+    QVERIFY(ends_with_shape_name(spell(tokenizer, caption, star), "star"));
+    QVERIFY(perfusion::demo_model::word_position(tokenizer, caption, "circle", 77) > star);
+    QVERIFY(perfusion::demo_model::word_position(tokenizer, caption, "star", 77, caption.find("next to")) < 0);
+    QCOMPARE(perfusion::demo_model::word_position(tokenizer, caption, "heart", 77), int64_t{-1});
+    QCOMPARE(perfusion::demo_model::word_position(tokenizer, caption, "tar", 77), int64_t{-1});
+    QCOMPARE(perfusion::demo_model::word_position(tokenizer, "", "star", 77), int64_t{-1});
+    QCOMPARE(perfusion::demo_model::word_position(tokenizer, caption, "circle", 8), int64_t{-1});  // truncated away
+
+    // The batch's words and masks: every kept caption has its main object's shape word, and a
+    // companion's where it names one, whose pieces spell them; each mask covers its object.
+    const auto batch = perfusion::demo_model::make_training_batch(4, 1, 12, 64, tokenizer, 77, 0.3, 0.3, true);
+    QCOMPARE(batch.object_masks.sizes().vec(), std::vector<int64_t>({12, 2, 64, 64}));
+    QCOMPARE(batch.word_positions.sizes().vec(), std::vector<int64_t>({12, 2}));
+    int companions = 0;
+    for (int64_t i = 0; i < 12; ++i) {
+      const std::string& caption_i = batch.captions[static_cast<size_t>(i)];
+      const bool names_companion = caption_i.find("next to") != std::string::npos;
+      companions += names_companion;
+      QCOMPARE(batch.word_positions[i][0].item<int64_t>() < 0, caption_i.empty());
+      QCOMPARE(batch.word_positions[i][1].item<int64_t>() >= 0, names_companion);
+      for (int64_t k = 0; k < 2; ++k) {
+        const int64_t position = batch.word_positions[i][k].item<int64_t>();
+        if (position < 0) continue;
+        const std::string spelled = spell(tokenizer, caption_i, position);
+        bool ends_with_shape = false;
+        for (const auto shape : perfusion::toyworld::kShapes)
+          ends_with_shape |= ends_with_shape_name(spelled, perfusion::toyworld::shape_name(shape));
+        QVERIFY2(ends_with_shape, spelled.c_str());
+        QVERIFY(batch.object_masks[i][k].sum().item<float>() > 10);
+      }
+      QVERIFY(batch.word_positions[i][1].item<int64_t>() < 0 || batch.word_positions[i][1].item<int64_t>() > batch.word_positions[i][0].item<int64_t>());
+    }
+    QVERIFY(companions > 0);
+    QVERIFY(!make_batch_without_words(tokenizer).object_masks.defined());
+
+    // The loss on hand-made attention: zero at or above the target share, log(target / share)
+    // below it, only over the samples with a word and weighted by the mask.
+    const auto masks = torch::zeros({2, 1, 4, 4});
+    masks[0][0][0][0] = 1;
+    masks[1][0][3][3] = 1;
+    const auto words = torch::tensor({1, -1}, torch::kLong).view({2, 1});
+    perfusion::demo_model::WordAttentionLoss loss(masks, words);
+    auto probabilities = torch::full({2, 2, 16, 3}, 1.0 / 3);
+    probabilities[0].select(1, 0).copy_(torch::tensor({0.8, 0.1, 0.1}).expand({2, 3}));  // query 0: 0.1 on the word
+    loss.observe_attention(0, probabilities);
+    QVERIFY(std::abs(loss.mean_share() - 0.1) < 1e-6);
+    QVERIFY(std::abs(loss.loss().item<double>() - std::log(perfusion::demo_model::kWordShareTarget / 0.1)) < 1e-5);
+    probabilities[0].select(1, 0).copy_(torch::tensor({0.2, 0.7, 0.1}).expand({2, 3}));
+    perfusion::demo_model::WordAttentionLoss above(masks, words);
+    above.observe_attention(0, probabilities);
+    QCOMPARE(above.loss().item<double>(), 0.0);
+    QVERIFY_THROWS_EXCEPTION(Error, perfusion::demo_model::WordAttentionLoss(masks, torch::tensor({1, 1}, torch::kLong)));
+
+    // In training: a spec written before it existed reads as 0; the weight changes the step
+    // (the loss reaches the UNet's attention), round-trips and stays with a resumed run.
+    nlohmann::json old_spec = DemoModelSpec::micro().to_json();
+    old_spec.erase("word_attention_weight");
+    QCOMPARE(DemoModelSpec::from_json(old_spec).word_attention_weight, 0.0);
+    DemoModelSpec spec = DemoModelSpec::micro();
+    spec.text_positions = spec.text_encoder.max_position_embeddings = 40;  // micro's 16 cut most shape words off
+    auto plain = DemoPretrainer::from_scratch(spec, 9, path("words-plain"));
+    auto taught = DemoPretrainer::from_scratch(spec, 9, path("words-taught"));
+    taught->set_word_attention_weight(1.0);
+    // Same batch and noise (the attention is materialised, not fused: equal to rounding); only the update differs.
+    QVERIFY(std::abs(plain->train_step() - taught->train_step()) < 1e-6);
+    QVERIFY(taught->last_word_share() > 0 && taught->last_word_share() < 1);
+    QCOMPARE(plain->last_word_share(), 0.0);
+    QVERIFY(taught->train_step() != plain->train_step());
+    QVERIFY_THROWS_EXCEPTION(Error, taught->set_word_attention_weight(-1));
+    taught->save_state(path("words-taught"));
+    QCOMPARE(DemoPretrainer::resume(path("words-taught"), path("words-taught2"))->spec().word_attention_weight, 1.0);
   }
 
   void noiseScheduleFollowsTheSpec() {

@@ -220,6 +220,20 @@ class ToyWorldTest : public QObject {
     QCOMPARE(red_inside, 0);  // the companion is not the object
     QVERIFY(soft > 20);       // area-averaged at the edge, like the picture
     QVERIFY_EXCEPTION_THROWN(render_object_mask(spec, 4), perfusion::Error);
+
+    // The companion's mask: every pure companion pixel, none of the main object's.
+    const cv::Mat companion = render_companion_mask(spec, 64);
+    int red_covered = 0, blue_covered = 0;
+    for (int y = 0; y < 64; ++y)
+      for (int x = 0; x < 64; ++x) {
+        const Rgb p = rgb_at(img, y, x);
+        if (p == red) red_covered += companion.at<uint8_t>(y, x) == 255;
+        if (p == blue) blue_covered += companion.at<uint8_t>(y, x) > 0;
+      }
+    QCOMPARE(red_covered, red_pixels);
+    QCOMPARE(blue_covered, 0);
+    spec.companion.reset();
+    QCOMPARE(cv::countNonZero(render_companion_mask(spec, 64)), 0);
   }
 
   void captions_follow_the_grammar() {
