@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 #include "core/text/tokenizer.h"
 #include "core/toyworld/caption.h"
@@ -13,21 +14,30 @@
 
 namespace perfusion::demo_model {
 
-int64_t word_position(const text::Tokenizer& tokenizer, const std::string& caption, const std::string& word,
-                      int64_t positions, size_t from) {
+namespace {
+
+// word_position for a caption whose pieces `whole` are already known.
+int64_t word_position_in(const text::Tokenizer& tokenizer, const std::string& caption, const std::vector<int64_t>& whole,
+                         const std::string& word, int64_t positions, size_t from) {
   const auto is_letter = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
   for (size_t at = caption.find(word, from); at != std::string::npos; at = caption.find(word, at + 1)) {
     const size_t end = at + word.size();
     if ((at > 0 && is_letter(caption[at - 1])) || (end < caption.size() && is_letter(caption[end]))) continue;
     // Pieces never cross a word boundary, so the prefix's pieces begin the caption's.
     const auto prefix = tokenizer.encode(caption.substr(0, end));
-    const auto whole = tokenizer.encode(caption);
     if (prefix.empty() || prefix.size() > whole.size() || !std::equal(prefix.begin(), prefix.end(), whole.begin()))
       return -1;
     const auto position = static_cast<int64_t>(prefix.size());  // after the start token
     return position < positions - 1 ? position : -1;
   }
   return -1;
+}
+
+}  // namespace
+
+int64_t word_position(const text::Tokenizer& tokenizer, const std::string& caption, const std::string& word,
+                      int64_t positions, size_t from) {
+  return word_position_in(tokenizer, caption, tokenizer.encode(caption), word, positions, from);
 }
 
 TrainingBatch make_training_batch(uint64_t seed, int64_t step, int64_t batch_size, int64_t image_size,
@@ -61,12 +71,13 @@ TrainingBatch make_training_batch(uint64_t seed, int64_t step, int64_t batch_siz
       for (int k = 0; k < 2; ++k)
         batch.object_masks[i][k].copy_(
             torch::from_blob(masks[k].data, {image_size, image_size}, torch::kUInt8).to(torch::kFloat32).div(255));
-      word_positions.push_back(word_position(tokenizer, kept, toyworld::shape_name(scene.shape), positions));
+      const auto pieces = tokenizer.encode(kept);
+      word_positions.push_back(word_position_in(tokenizer, kept, pieces, toyworld::shape_name(scene.shape), positions, 0));
       // The grammar names the companion last, after "next to".
       const size_t companion_phrase = kept.find("next to");
       word_positions.push_back(scene.companion && companion_phrase != std::string::npos
-                                   ? word_position(tokenizer, kept, toyworld::shape_name(scene.companion->shape), positions,
-                                                   companion_phrase)
+                                   ? word_position_in(tokenizer, kept, pieces, toyworld::shape_name(scene.companion->shape),
+                                                      positions, companion_phrase)
                                    : -1);
     }
   }

@@ -17,12 +17,6 @@ WordAttentionLoss::WordAttentionLoss(at::Tensor object_masks, at::Tensor word_po
   has_word_ = word_positions_.ge(0).logical_and(object_masks_.sum({2, 3}).gt(0)).to(torch::kFloat32);
 }
 
-std::pair<at::Tensor, at::Tensor> WordAttentionLoss::project(int64_t, const at::Tensor& context,
-                                                             const at::Tensor& to_k_weight,
-                                                             const at::Tensor& to_v_weight) const {
-  return {at::linear(context, to_k_weight), at::linear(context, to_v_weight)};
-}
-
 void WordAttentionLoss::observe_attention(int64_t layer_index, const at::Tensor& probabilities) const {
   const int64_t batch = probabilities.size(0), queries = probabilities.size(2), objects = word_positions_.size(1);
   const auto side = static_cast<int64_t>(std::lround(std::sqrt(static_cast<double>(queries))));
@@ -41,22 +35,22 @@ void WordAttentionLoss::observe_attention(int64_t layer_index, const at::Tensor&
   layer_shares_.push_back(share);
 }
 
-at::Tensor WordAttentionLoss::loss() const {
+at::Tensor WordAttentionLoss::mean_over_objects(const std::function<at::Tensor(const at::Tensor&)>& per_object) const {
   std::lock_guard<std::mutex> lock(mutex_);
   const double counted = has_word_.sum().item<double>();
   if (layer_shares_.empty() || counted == 0) return torch::zeros({});
   const auto shares = torch::stack(layer_shares_);  // [layers, B, N]
-  const auto per_object = torch::relu(std::log(kWordShareTarget) - shares.clamp_min(1e-6).log());
-  const auto mask = has_word_.to(shares.device());
-  return (per_object * mask).sum() / (counted * static_cast<double>(layer_shares_.size()));
+  return (per_object(shares) * has_word_.to(shares.device())).sum() / (counted * static_cast<double>(layer_shares_.size()));
+}
+
+at::Tensor WordAttentionLoss::loss() const {
+  return mean_over_objects([](const at::Tensor& shares) {
+    return torch::relu(std::log(kWordShareTarget) - shares.clamp_min(1e-6).log());
+  });
 }
 
 double WordAttentionLoss::mean_share() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const double counted = has_word_.sum().item<double>();
-  if (layer_shares_.empty() || counted == 0) return 0.0;
-  const auto shares = torch::stack(layer_shares_);
-  return ((shares * has_word_.to(shares.device())).sum() / (counted * static_cast<double>(layer_shares_.size()))).item<double>();
+  return mean_over_objects([](const at::Tensor& shares) { return shares; }).item<double>();
 }
 
 }  // namespace perfusion::demo_model

@@ -17,6 +17,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <vector>
 
@@ -28,15 +29,12 @@ constexpr double kWordShareTarget = 0.5;
 
 // Plain K/V projections that collect, for every cross-attention layer of one UNet call, each
 // sample's and object's mask-weighted share of attention on the object's word.
-class WordAttentionLoss : public models::CrossAttentionEdit {
+class WordAttentionLoss : public models::AttentionObserver {
  public:
   // object_masks [B, N, H, W] in [0, 1] (N objects' coverage); word_positions [B, N] int64, the
   // key position of the word naming each object (-1: none, e.g. a dropped caption).
   WordAttentionLoss(at::Tensor object_masks, at::Tensor word_positions);
 
-  std::pair<at::Tensor, at::Tensor> project(int64_t layer_index, const at::Tensor& context,
-                                            const at::Tensor& to_k_weight, const at::Tensor& to_v_weight) const override;
-  bool wants_attention() const override { return true; }
   void observe_attention(int64_t layer_index, const at::Tensor& probabilities) const override;
 
   // The mean over layers and the objects that have a word (and a mask) of
@@ -46,6 +44,9 @@ class WordAttentionLoss : public models::CrossAttentionEdit {
   double mean_share() const;
 
  private:
+  // The mean of per_object(shares [layers, B, N]) over layers and the objects that count.
+  at::Tensor mean_over_objects(const std::function<at::Tensor(const at::Tensor&)>& per_object) const;
+
   at::Tensor object_masks_, word_positions_, has_word_;
   mutable std::mutex mutex_;
   mutable std::vector<at::Tensor> layer_shares_;  // each [B, N]

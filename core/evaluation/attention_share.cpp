@@ -29,17 +29,11 @@ enum Category { kStart, kWord, kOtherWords, kEnd, kPadding, kCategories };
 
 // The plain projections, adding each layer's attention per token category over the object's
 // and the background's query positions.
-class AttentionShareRecorder : public models::CrossAttentionEdit {
+class AttentionShareRecorder : public models::AttentionObserver {
  public:
   // categories: [keys] int64, each key position's Category.
   explicit AttentionShareRecorder(const at::Tensor& categories)
       : one_hot_(torch::one_hot(categories, kCategories).to(torch::kFloat32)) {}
-
-  std::pair<at::Tensor, at::Tensor> project(int64_t, const at::Tensor& context, const at::Tensor& to_k_weight,
-                                            const at::Tensor& to_v_weight) const override {
-    return {at::linear(context, to_k_weight), at::linear(context, to_v_weight)};
-  }
-  bool wants_attention() const override { return true; }
 
   void observe_attention(int64_t layer_index, const at::Tensor& probabilities) const override {
     const int64_t queries = probabilities.size(2);

@@ -38,4 +38,19 @@ class CrossAttentionEdit {
   virtual void observe_attention(int64_t layer_index, const at::Tensor& probabilities) const {}
 };
 
+// The unedited keys and values: {linear(context, to_k_weight), linear(context, to_v_weight)}.
+std::pair<at::Tensor, at::Tensor> plain_projection(const at::Tensor& context, const at::Tensor& to_k_weight,
+                                                   const at::Tensor& to_v_weight);
+
+// An edit that changes nothing and only watches the attention maps (masks, attention
+// statistics, attention losses): plain projections, attention materialised.
+class AttentionObserver : public CrossAttentionEdit {
+ public:
+  std::pair<at::Tensor, at::Tensor> project(int64_t, const at::Tensor& context, const at::Tensor& to_k_weight,
+                                            const at::Tensor& to_v_weight) const override {
+    return plain_projection(context, to_k_weight, to_v_weight);
+  }
+  bool wants_attention() const override { return true; }
+};
+
 }  // namespace perfusion::models

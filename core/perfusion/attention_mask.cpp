@@ -12,12 +12,6 @@ AttentionMapRecorder::AttentionMapRecorder(std::vector<int64_t> positions, int64
   if (positions_.empty()) throw Error("attention map: no token positions");
 }
 
-std::pair<at::Tensor, at::Tensor> AttentionMapRecorder::project(int64_t, const at::Tensor& context,
-                                                                const at::Tensor& to_k_weight,
-                                                                const at::Tensor& to_v_weight) const {
-  return {at::linear(context, to_k_weight), at::linear(context, to_v_weight)};
-}
-
 void AttentionMapRecorder::observe_attention(int64_t layer_index, const at::Tensor& probabilities) const {
   const int64_t batch = probabilities.size(0), queries = probabilities.size(2);
   // Each layer sees the latent at its own scale: side = latent side / 2^level, rounded up.

@@ -16,16 +16,12 @@
 namespace perfusion::concepts {
 
 // The plain K/V projections, recording the attention to chosen token positions.
-class AttentionMapRecorder : public models::CrossAttentionEdit {
+class AttentionMapRecorder : public models::AttentionObserver {
  public:
   // positions: key positions whose attention is summed (the word's sub-tokens);
   // height x width: the map resolution (the latent's).
   AttentionMapRecorder(std::vector<int64_t> positions, int64_t height, int64_t width);
 
-  std::pair<at::Tensor, at::Tensor> project(int64_t layer_index, const at::Tensor& context,
-                                            const at::Tensor& to_k_weight,
-                                            const at::Tensor& to_v_weight) const override;
-  bool wants_attention() const override { return true; }
   void observe_attention(int64_t layer_index, const at::Tensor& probabilities) const override;
 
   // Mean over the observed layers [B, 1, height, width] (undefined before any call).

@@ -191,7 +191,7 @@ std::pair<at::Tensor, at::Tensor> PerfusionEdit::project(int64_t layer_index, co
                                                         const at::Tensor& to_k_weight,
                                                         const at::Tensor& to_v_weight) const {
   const auto active = editing();
-  if (active.empty()) return {at::linear(context, to_k_weight), at::linear(context, to_v_weight)};
+  if (active.empty()) return models::plain_projection(context, to_k_weight, to_v_weight);
   if (key_context_.defined() && key_context_.sizes() != context.sizes())
     throw Error("Perfusion edit: the key context has shape " + c10::str(key_context_.sizes()) +
                 ", the text context " + c10::str(context.sizes()));

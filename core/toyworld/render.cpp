@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 namespace perfusion::toyworld {
 
@@ -100,6 +101,24 @@ void check_size(int size) {
   if (size < 8) throw Error("toy world: render size must be at least 8 pixels, got " + std::to_string(size));
 }
 
+// The companion's centre in pixels of a canvas `big` wide (spec.companion must be set).
+Point2 companion_centre(const SceneSpec& spec, int big) {
+  const Point2 a = companion_anchor(spec.position, spec.companion_corner);
+  return {a.x * big, a.y * big};
+}
+
+// A CV_8U mask size×size: `fill` draws 255s on a supersampled canvas, which is then
+// area-averaged down like the picture.
+cv::Mat supersampled_mask(int size, const std::function<void(cv::Mat&, int)>& fill) {
+  check_size(size);
+  const int big = size * supersampling(size);
+  cv::Mat mask = cv::Mat::zeros(big, big, CV_8U);
+  fill(mask, big);
+  cv::Mat out;
+  cv::resize(mask, out, cv::Size(size, size), 0, 0, cv::INTER_AREA);
+  return out;
+}
+
 }  // namespace
 
 void fill_silhouette(cv::Mat& mask, Shape shape, Point2 centre, double radius, double rotation_deg) {
@@ -107,26 +126,17 @@ void fill_silhouette(cv::Mat& mask, Shape shape, Point2 centre, double radius, d
 }
 
 cv::Mat render_object_mask(const SceneSpec& spec, int size) {
-  check_size(size);
-  const int big = size * supersampling(size);
-  cv::Mat mask = cv::Mat::zeros(big, big, CV_8U);
-  fill_silhouette(mask, spec.shape, main_centre(spec, big), main_radius(spec, big), spec.rotation_deg);
-  cv::Mat out;
-  cv::resize(mask, out, cv::Size(size, size), 0, 0, cv::INTER_AREA);
-  return out;
+  return supersampled_mask(size, [&](cv::Mat& mask, int big) {
+    fill_silhouette(mask, spec.shape, main_centre(spec, big), main_radius(spec, big), spec.rotation_deg);
+  });
 }
 
 cv::Mat render_companion_mask(const SceneSpec& spec, int size) {
-  check_size(size);
-  const int big = size * supersampling(size);
-  cv::Mat mask = cv::Mat::zeros(big, big, CV_8U);
-  if (spec.companion) {
-    const Point2 a = companion_anchor(spec.position, spec.companion_corner);
-    fill_silhouette(mask, spec.companion->shape, {a.x * big, a.y * big}, kCompanionRadius * big, spec.companion->rotation_deg);
-  }
-  cv::Mat out;
-  cv::resize(mask, out, cv::Size(size, size), 0, 0, cv::INTER_AREA);
-  return out;
+  return supersampled_mask(size, [&](cv::Mat& mask, int big) {
+    if (spec.companion)
+      fill_silhouette(mask, spec.companion->shape, companion_centre(spec, big), kCompanionRadius * big,
+                      spec.companion->rotation_deg);
+  });
 }
 
 cv::Mat render(const SceneSpec& spec, int size) {
@@ -137,10 +147,9 @@ cv::Mat render(const SceneSpec& spec, int size) {
   cv::Mat canvas(big, big, CV_8UC3, cv::Scalar(bg.r, bg.g, bg.b));
 
   if (spec.companion) {
-    const Point2 a = companion_anchor(spec.position, spec.companion_corner);
     Look look;
     look.primary = object_rgb(spec.companion->colour);
-    draw_object(canvas, spec.companion->shape, look, {a.x * big, a.y * big}, kCompanionRadius * big,
+    draw_object(canvas, spec.companion->shape, look, companion_centre(spec, big), kCompanionRadius * big,
                 spec.companion->rotation_deg, 0, 0);
   }
   draw_object(canvas, spec.shape, main_look(spec), main_centre(spec, big), main_radius(spec, big), spec.rotation_deg,
