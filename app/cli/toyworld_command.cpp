@@ -49,6 +49,9 @@ const std::vector<OptionSpec> kPretrainOptions{
     {"word-attention", true, false,
      "weight of a loss asking each object's pixels to give its shape word at least half of their cross-attention (default: " +
          format_number(demo_model::DemoModelSpec{}.word_attention_weight) + " for a fresh run, the resumed run's own otherwise)"},
+    {"paired", true, false,
+     "share of training scenes with a second small object named after \"next to\" in place of the companion, from now on (default: " +
+         format_number(demo_model::DemoModelSpec{}.paired_fraction) + " for a fresh run, the resumed run's own otherwise)"},
     {"cooldown-steps", true, false,
      "lower the learning rate linearly to zero over the next N steps and stop there (finishes a run into a settled model)"},
     {"help", false, false, "show this help"},
@@ -159,6 +162,7 @@ int run_toyworld_pretrain(const std::vector<std::string>& argv) {
   if (args.has("free-looks")) trainer->set_free_look_fraction(args.number("free-looks", 0.0));
   if (args.has("padding-dropout")) trainer->set_padding_dropout(args.number("padding-dropout", 0.0));
   if (args.has("word-attention")) trainer->set_word_attention_weight(args.number("word-attention", 0.0));
+  if (args.has("paired")) trainer->set_paired_fraction(args.number("paired", 0.0));
   if (cooldown_steps > 0) {
     trainer->start_cooldown(cooldown_steps);
     if (max_steps == 0) max_steps = trainer->spec().cooldown_end;
@@ -167,6 +171,8 @@ int run_toyworld_pretrain(const std::vector<std::string>& argv) {
   std::printf("noise schedule: scaled-linear betas 0.00085 .. %g\n", trainer->spec().beta_end);
   std::printf("free looks: %.0f%% of the scenes\n", 100 * trainer->spec().free_look_fraction);
   std::printf("padding dropout: %.0f%% of the captions\n", 100 * trainer->spec().padding_dropout);
+  if (trainer->spec().paired_fraction > 0)
+    std::printf("paired scenes: %.0f%% of the scenes\n", 100 * trainer->spec().paired_fraction);
   if (trainer->spec().word_attention_weight > 0)
     std::printf("word attention: weight %g\n", trainer->spec().word_attention_weight);
   std::printf("loss weighting: %s\n", trainer->spec().min_snr_gamma > 0

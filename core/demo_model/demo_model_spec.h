@@ -48,6 +48,10 @@ struct DemoModelSpec {
   // pixels should give their shape word at least half of their cross-attention. 0: off, as in
   // runs made before it existed.
   double word_attention_weight = 0.0;
+  // The share of training scenes that are paired scenes (toyworld::PairedScene): two
+  // main-size objects, the second named after "next to" where a companion would be. 0 in runs
+  // made before they existed.
+  double paired_fraction = 0.0;
   double grad_clip = 1.0;
   // Min-SNR-γ loss weighting (Hang et al. 2023): each sample's ε-MSE is weighted by
   // min(SNR(t), γ) / SNR(t), so the nearly clean timesteps, which are learnt quickly, stop

@@ -196,7 +196,7 @@ std::unique_ptr<DemoPretrainer> DemoPretrainer::resume(const std::string& dir, c
 double DemoPretrainer::vae_loss_for(uint64_t seed, int64_t step) {
   const TrainingBatch batch = make_training_batch(seed, step, spec_.batch_size, spec_.image_size, *tokenizer_,
                                                   spec_.text_positions, spec_.caption_dropout,
-                                                  spec_.free_look_fraction);
+                                                  spec_.free_look_fraction, false, spec_.paired_fraction);
   auto generator = sampling::make_generator(toyworld::mix_seed(seed ^ kNoiseStream, static_cast<uint64_t>(step)));
   const auto posterior = vae_->encode(batch.images);
   const auto z = posterior.sample(sampling::randn(posterior.mean.sizes(), generator));
@@ -212,7 +212,8 @@ double DemoPretrainer::loss_for(uint64_t seed, int64_t step) {
   if (in_vae_stage()) return vae_loss_for(seed, step);
   const TrainingBatch batch = make_training_batch(seed, step, spec_.batch_size, spec_.image_size, *tokenizer_,
                                                   spec_.text_positions, spec_.caption_dropout,
-                                                  spec_.free_look_fraction, spec_.word_attention_weight > 0);
+                                                  spec_.free_look_fraction, spec_.word_attention_weight > 0,
+                                                  spec_.paired_fraction);
   auto generator = sampling::make_generator(toyworld::mix_seed(seed ^ kNoiseStream, static_cast<uint64_t>(step)));
   const int64_t b = spec_.batch_size;
   at::Tensor clean = batch.images;
@@ -276,6 +277,11 @@ void DemoPretrainer::set_padding_dropout(double fraction) {
 void DemoPretrainer::set_word_attention_weight(double weight) {
   if (!(weight >= 0)) throw Error("the word-attention weight must be 0 (off) or positive");
   spec_.word_attention_weight = weight;
+}
+
+void DemoPretrainer::set_paired_fraction(double fraction) {
+  if (!(fraction >= 0 && fraction <= 1)) throw Error("the share of paired scenes must lie between 0 and 1");
+  spec_.paired_fraction = fraction;
 }
 
 void DemoPretrainer::set_beta_end(double beta_end) {

@@ -63,6 +63,8 @@ class DemoPretrainer {
   void set_padding_dropout(double fraction);
   // Likewise for the word-attention loss's weight (DemoModelSpec::word_attention_weight).
   void set_word_attention_weight(double weight);
+  // Likewise for the share of paired scenes (DemoModelSpec::paired_fraction).
+  void set_paired_fraction(double fraction);
   // The objects' pixels' mean attention share on their shape words in the last training step
   // (word_attention.h); 0 while the word-attention loss is off.
   double last_word_share() const { return last_word_share_; }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <vector>
 
 #include "core/text/tokenizer.h"
@@ -42,7 +43,7 @@ int64_t word_position(const text::Tokenizer& tokenizer, const std::string& capti
 
 TrainingBatch make_training_batch(uint64_t seed, int64_t step, int64_t batch_size, int64_t image_size,
                                   const text::Tokenizer& tokenizer, int64_t positions, double caption_dropout,
-                                  double free_look_fraction, bool with_object_words) {
+                                  double free_look_fraction, bool with_object_words, double paired_fraction) {
   TrainingBatch batch;
   std::vector<int64_t> word_positions;
   if (with_object_words) batch.object_masks = torch::empty({batch_size, 2, image_size, image_size});
@@ -54,30 +55,50 @@ TrainingBatch make_training_batch(uint64_t seed, int64_t step, int64_t batch_siz
     toyworld::Rng rng = step_rng.child(static_cast<uint64_t>(i));
     toyworld::SceneSpec scene = toyworld::sample_scene(rng, toyworld::Split::Train);
     const bool dropped = rng.bernoulli(caption_dropout);
-    // Drawn only when free looks are on, so that runs without them keep their old stream.
-    if (free_look_fraction > 0 && rng.bernoulli(free_look_fraction)) scene.look = toyworld::sample_free_look(scene, rng);
-    const cv::Mat rgb = toyworld::render(scene, static_cast<int>(image_size));
+    // Drawn only when free looks (paired scenes) are on, so that runs without them keep their
+    // old stream.
+    const auto maybe_free_look = [&](toyworld::SceneSpec& object) {
+      if (free_look_fraction > 0 && rng.bernoulli(free_look_fraction)) object.look = toyworld::sample_free_look(object, rng);
+    };
+    maybe_free_look(scene);
+    std::optional<toyworld::PairedScene> pair;
+    if (paired_fraction > 0 && rng.bernoulli(paired_fraction)) {
+      pair = toyworld::sample_paired_scene(rng, toyworld::Split::Train);
+      maybe_free_look(pair->first);
+      maybe_free_look(pair->second);
+    }
+    const auto size = static_cast<int>(image_size);
+    const cv::Mat rgb = pair ? toyworld::render(*pair, size) : toyworld::render(scene, size);
     auto pixels = torch::from_blob(rgb.data, {image_size, image_size, 3}, torch::kUInt8);
     batch.images[i].copy_(pixels.permute({2, 0, 1}).to(torch::kFloat32).div(127.5).sub(1.0));
-    const std::string caption =
-        scene.look ? toyworld::fill_caption(toyworld::caption(scene), toyworld::shape_name(scene.shape)) : toyworld::caption(scene);
+    // The objects in caption order; a free look is captioned by its shape alone.
+    const std::vector<const toyworld::SceneSpec*> objects =
+        pair ? std::vector<const toyworld::SceneSpec*>{&pair->first, &pair->second} : std::vector<const toyworld::SceneSpec*>{&scene};
+    std::string caption = pair ? toyworld::caption(*pair) : toyworld::caption(scene);
+    for (const auto* object : objects)
+      if (object->look) caption = toyworld::fill_caption(caption, toyworld::shape_name(object->shape));
     batch.captions.push_back(dropped ? std::string() : caption);
     const auto padded = tokenizer.encode_padded(batch.captions.back(), positions);
     ids.insert(ids.end(), padded.begin(), padded.end());
     if (with_object_words) {
-      const auto size = static_cast<int>(image_size);
       const std::string& kept = batch.captions.back();
-      const cv::Mat masks[2] = {toyworld::render_object_mask(scene, size), toyworld::render_companion_mask(scene, size)};
+      // The object named second: a paired scene's second object, or the companion.
+      const cv::Mat masks[2] = {
+          toyworld::render_object_mask(*objects[0], size),
+          pair ? toyworld::render_object_mask(pair->second, size) : toyworld::render_companion_mask(scene, size)};
       for (int k = 0; k < 2; ++k)
         batch.object_masks[i][k].copy_(
             torch::from_blob(masks[k].data, {image_size, image_size}, torch::kUInt8).to(torch::kFloat32).div(255));
       const auto pieces = tokenizer.encode(kept);
-      word_positions.push_back(word_position_in(tokenizer, kept, pieces, toyworld::shape_name(scene.shape), positions, 0));
-      // The grammar names the companion last, after "next to".
-      const size_t companion_phrase = kept.find("next to");
-      word_positions.push_back(scene.companion && companion_phrase != std::string::npos
-                                   ? word_position_in(tokenizer, kept, pieces, toyworld::shape_name(scene.companion->shape),
-                                                      positions, companion_phrase)
+      word_positions.push_back(word_position_in(tokenizer, kept, pieces, toyworld::shape_name(objects[0]->shape), positions, 0));
+      // The grammar names the second object last, after "next to".
+      std::optional<toyworld::Shape> second_shape;
+      if (pair) second_shape = pair->second.shape;
+      else if (scene.companion) second_shape = scene.companion->shape;
+      const size_t second_phrase = kept.find("next to");
+      word_positions.push_back(second_shape && second_phrase != std::string::npos
+                                   ? word_position_in(tokenizer, kept, pieces, toyworld::shape_name(*second_shape),
+                                                      positions, second_phrase)
                                    : -1);
     }
   }

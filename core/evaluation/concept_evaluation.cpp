@@ -129,6 +129,12 @@ const std::vector<EvaluationPrompt>& evaluation_prompts() {
   return prompts;
 }
 
+const std::vector<std::string>& pair_prompts() {
+  static const std::vector<std::string> prompts{"a {a} on the left, on a white background, next to a {b}",
+                                                "a {a} in the center, on a gray background, next to a {b}"};
+  return prompts;
+}
+
 std::vector<OperatingPoint> operating_points(const std::vector<ConceptSample>& samples) {
   std::map<std::pair<std::string, double>, OperatingPoint> points;
   for (const auto& s : samples) {
@@ -258,8 +264,6 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
 
   // Two concepts in one prompt: each instance with the next one, at the generation default β.
   if (perfusion_concepts.size() >= 2) {
-    const std::vector<std::string> pair_prompts{"a {a} on the left, on a white background, next to a {b}",
-                                                "a {a} in the center, on a gray background, next to a {b}"};
     for (size_t n = 0; n < names.size(); ++n) {
       const std::string& a = names[n];
       const std::string& b = names[(n + 1) % names.size()];
@@ -273,8 +277,8 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
         throw Error("no calibration for " + name);
       };
       const InstanceCalibration &ca = calibration(a), &cb = calibration(b);
-      for (size_t p = 0; p < pair_prompts.size(); ++p) {
-        std::string prompt = pair_prompts[p];
+      for (size_t p = 0; p < pair_prompts().size(); ++p) {
+        std::string prompt = pair_prompts()[p];
         prompt.replace(prompt.find("{a}"), 3, token_for(a));
         prompt.replace(prompt.find("{b}"), 3, token_for(b));
         const auto pictures = generate(model, eval.options, prompt, toyworld::mix_seed(options.seed ^ 0x2c, p), &set);

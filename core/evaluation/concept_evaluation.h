@@ -51,6 +51,10 @@ struct EvaluationPrompt {
   int companion_shape = -1;  // toyworld::Shape of an asked companion, -1: none asked
 };
 const std::vector<EvaluationPrompt>& evaluation_prompts();
+// The two-concept prompts, "{a}" and "{b}" standing for the two tokens. The second concept
+// stands where the world's captions name the companion, the only second object the shipped
+// model knows.
+const std::vector<std::string>& pair_prompts();
 
 // Share of the prompt's checkable attributes the scored picture shows: background, position,
 // and a companion present exactly when asked (with the asked shape).
@@ -77,7 +81,7 @@ struct TrainedConcept {
 // distinct objects each reach their concept's presence threshold.
 struct PairSample {
   std::string first, second;
-  int prompt = 0;
+  int prompt = 0;  // index into pair_prompts()
   int sample = 0;
   bool both_present = false;  // against the photos' thresholds (InstanceCalibration::threshold)
   // Against the VAE round-trip thresholds (latent-space models; false otherwise).

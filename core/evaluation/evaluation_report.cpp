@@ -134,6 +134,7 @@ json concept_summary(const ConceptEvaluation& eval) {
           {"operating_points", points},
           {"two_concepts",
            {{"images", eval.pairs.size()},
+            {"prompts", pair_prompts()},
             {"both_present", both_present_rate(eval.pairs)},
             {"both_present_round_trip", both_present_rate(eval.pairs, PresenceThreshold::VaeRoundTrip)},
             {"pictures", pairs}}},

@@ -10,9 +10,8 @@ std::string with_article(const std::string& phrase) {
   const bool vowel = c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
   return (vowel ? "an " : "a ") + phrase;
 }
-}  // namespace
-
-std::string caption(const SceneSpec& spec) {
+// "a small red striped star on the left", or "a small {} on the left" for a look.
+std::string object_phrase(const SceneSpec& spec) {
   std::string object = std::string(size_name(spec.size)) + " ";
   if (spec.look) {
     object += "{}";
@@ -23,13 +22,25 @@ std::string caption(const SceneSpec& spec) {
     if (!adjective.empty()) object += adjective + " ";
     object += shape_name(spec.shape);
   }
-  std::string text = with_article(object) + " " + position_phrase(spec.position) + ", on " +
+  return with_article(object) + " " + position_phrase(spec.position);
+}
+
+}  // namespace
+
+std::string caption(const SceneSpec& spec) {
+  std::string text = object_phrase(spec) + ", on " +
                      with_article(std::string(colour_name(spec.background)) + " background");
   if (spec.companion) {
     text += ", next to " +
             with_article(std::string(colour_name(spec.companion->colour)) + " " + shape_name(spec.companion->shape));
   }
   return text;
+}
+
+std::string caption(const PairedScene& scene) {
+  SceneSpec first = scene.first;
+  first.companion.reset();
+  return caption(first) + ", next to " + object_phrase(scene.second);
 }
 
 std::string fill_caption(const std::string& caption_template, const std::string& token) {

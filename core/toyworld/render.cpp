@@ -119,6 +119,24 @@ cv::Mat supersampled_mask(int size, const std::function<void(cv::Mat&, int)>& fi
   return out;
 }
 
+void draw_main_object(cv::Mat& canvas, const SceneSpec& spec, int big) {
+  draw_object(canvas, spec.shape, main_look(spec), main_centre(spec, big), main_radius(spec, big), spec.rotation_deg,
+              spec.texture_phase_x, spec.texture_phase_y);
+}
+
+// A size×size picture: `draw` paints on a supersampled canvas filled with the background,
+// which is then area-averaged down.
+cv::Mat supersampled_picture(int size, Colour background, const std::function<void(cv::Mat&, int)>& draw) {
+  check_size(size);
+  const int big = size * supersampling(size);
+  const Rgb bg = background_rgb(background);
+  cv::Mat canvas(big, big, CV_8UC3, cv::Scalar(bg.r, bg.g, bg.b));
+  draw(canvas, big);
+  cv::Mat out;
+  cv::resize(canvas, out, cv::Size(size, size), 0, 0, cv::INTER_AREA);
+  return out;
+}
+
 }  // namespace
 
 void fill_silhouette(cv::Mat& mask, Shape shape, Point2 centre, double radius, double rotation_deg) {
@@ -140,24 +158,22 @@ cv::Mat render_companion_mask(const SceneSpec& spec, int size) {
 }
 
 cv::Mat render(const SceneSpec& spec, int size) {
-  check_size(size);
-  const int f = supersampling(size);
-  const int big = size * f;
-  const Rgb bg = background_rgb(spec.background);
-  cv::Mat canvas(big, big, CV_8UC3, cv::Scalar(bg.r, bg.g, bg.b));
+  return supersampled_picture(size, spec.background, [&](cv::Mat& canvas, int big) {
+    if (spec.companion) {
+      Look look;
+      look.primary = object_rgb(spec.companion->colour);
+      draw_object(canvas, spec.companion->shape, look, companion_centre(spec, big), kCompanionRadius * big,
+                  spec.companion->rotation_deg, 0, 0);
+    }
+    draw_main_object(canvas, spec, big);
+  });
+}
 
-  if (spec.companion) {
-    Look look;
-    look.primary = object_rgb(spec.companion->colour);
-    draw_object(canvas, spec.companion->shape, look, companion_centre(spec, big), kCompanionRadius * big,
-                spec.companion->rotation_deg, 0, 0);
-  }
-  draw_object(canvas, spec.shape, main_look(spec), main_centre(spec, big), main_radius(spec, big), spec.rotation_deg,
-              spec.texture_phase_x, spec.texture_phase_y);
-
-  cv::Mat out;
-  cv::resize(canvas, out, cv::Size(size, size), 0, 0, cv::INTER_AREA);
-  return out;
+cv::Mat render(const PairedScene& scene, int size) {
+  return supersampled_picture(size, scene.first.background, [&](cv::Mat& canvas, int big) {
+    draw_main_object(canvas, scene.first, big);
+    draw_main_object(canvas, scene.second, big);
+  });
 }
 
 }  // namespace perfusion::toyworld

@@ -11,6 +11,9 @@ constexpr int kDefaultRenderSize = 64;
 
 // Throws perfusion::Error for size < 8.
 cv::Mat render(const SceneSpec& spec, int size = kDefaultRenderSize);
+// Both objects on the first's background (companions ignored); each one's mask is
+// render_object_mask(scene.first) and render_object_mask(scene.second).
+cv::Mat render(const PairedScene& scene, int size = kDefaultRenderSize);
 
 // The main object's coverage in the picture render(spec, size) draws: CV_8U, 255 inside, soft
 // (area-averaged) at the edge. The toy world's ground-truth mask for training-mask ablations.

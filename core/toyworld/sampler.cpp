@@ -70,4 +70,20 @@ SceneSpec sample_scene(Rng& rng, Split split) {
   }
 }
 
+PairedScene sample_paired_scene(Rng& rng, Split split) {
+  for (;;) {
+    PairedScene scene{sample_scene(rng, split), sample_scene(rng, split)};
+    // Small only: two large stars side by side would overlap.
+    const bool first_on_left = rng.bernoulli(0.5);
+    scene.first.position = first_on_left ? Position::Left : Position::Right;
+    scene.second.position = first_on_left ? Position::Right : Position::Left;
+    for (SceneSpec* object : {&scene.first, &scene.second}) {
+      object->size = Size::Small;
+      object->companion.reset();
+    }
+    scene.second.background = scene.first.background;
+    if (is_legible(scene.second)) return scene;
+  }
+}
+
 }  // namespace perfusion::toyworld

@@ -31,4 +31,8 @@ bool is_legible(const SceneSpec& spec);
 // Draws a legible scene of the split; the same generator state gives the same scene everywhere.
 SceneSpec sample_scene(Rng& rng, Split split);
 
+// Two small objects drawn as sample_scene draws main objects (so both keep the split), one on
+// the left and one on the right, on the first's background, both legible on it.
+PairedScene sample_paired_scene(Rng& rng, Split split);
+
 }  // namespace perfusion::toyworld

@@ -68,4 +68,12 @@ struct SceneSpec {
 // The look a spec's main object is drawn with.
 Look main_look(const SceneSpec& spec);
 
+// Two main-size objects side by side on `first`'s background, one on the left and one on the
+// right (their `position`s), neither with a companion: "a small red star on the left, on a green
+// background, next to a small blue striped circle on the right". They teach the model that the
+// "next to" slot can hold a whole object, patterns and all, as two concepts in one prompt need.
+struct PairedScene {
+  SceneSpec first, second;  // second's background is first's
+};
+
 }  // namespace perfusion::toyworld

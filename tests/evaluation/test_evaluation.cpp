@@ -118,6 +118,13 @@ class TestEvaluation : public QObject {
     QCOMPARE(pictures.size(), size_t(2));
     QCOMPARE(pictures.at(1).at("first_fidelity").get<double>(), 0.45);
     QCOMPARE(pictures.at(1).at("second").get<std::string>(), std::string("outlined-heart"));
+    // Each picture's prompt index is readable from the recorded pair prompts, which name both.
+    const auto& recorded = summary.at("two_concepts").at("prompts");
+    QCOMPARE(recorded.size(), pair_prompts().size());
+    for (const auto& prompt : recorded) {
+      const auto text = prompt.get<std::string>();
+      QVERIFY(text.find("{a}") != std::string::npos && text.find("{b}") != std::string::npos);
+    }
     QVERIFY(!pictures.at(1).at("both_present").get<bool>());
     // The training settings that decide the concepts are recorded.
     QVERIFY(summary.at("training_photo_captions").get<bool>());

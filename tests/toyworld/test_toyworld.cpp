@@ -298,6 +298,67 @@ class ToyWorldTest : public QObject {
     QCOMPARE(int(held_out.size()), int(kHeldOutPairs.size()));
   }
 
+  void paired_scenes_draw_two_objects_and_name_the_second_after_next_to() {
+    Rng a(5), b(5);
+    int first_on_left = 0, textured_seconds = 0;
+    const int n = 300;
+    for (int i = 0; i < n; ++i) {
+      const PairedScene x = sample_paired_scene(a, Split::Train), y = sample_paired_scene(b, Split::Train);
+      QCOMPARE(caption(x), caption(y));
+      QCOMPARE(cv::norm(render(x, 64), render(y, 64), cv::NORM_INF), 0.0);
+      // Left and right, small, no companions, one background, both legible, split kept.
+      QVERIFY((x.first.position == Position::Left && x.second.position == Position::Right) ||
+              (x.first.position == Position::Right && x.second.position == Position::Left));
+      first_on_left += x.first.position == Position::Left;
+      QVERIFY(x.first.size == Size::Small && x.second.size == Size::Small);
+      QVERIFY(!x.first.companion && !x.second.companion);
+      QCOMPARE(x.second.background, x.first.background);
+      QVERIFY(is_legible(x.first) && is_legible(x.second));
+      QVERIFY(!is_held_out(x.first) && !is_held_out(x.second));
+      textured_seconds += x.second.texture != Texture::Solid;
+    }
+    QVERIFY(first_on_left > n / 3 && first_on_left < 2 * n / 3);
+    QVERIFY(textured_seconds > n / 2);  // the second object has any texture, unlike a companion
+
+    PairedScene p;
+    p.first.shape = Shape::Star;
+    p.first.colour = Colour::Red;
+    p.first.position = Position::Left;
+    p.first.background = Colour::White;
+    p.first.companion = Companion{Shape::Circle, Colour::Blue, 0};  // ignored
+    p.second.shape = Shape::Circle;
+    p.second.colour = Colour::Blue;
+    p.second.texture = Texture::Stripes;
+    p.second.position = Position::Right;
+    p.second.background = Colour::Black;  // ignored: the first's background is the scene's
+    QCOMPARE(QString::fromStdString(caption(p)),
+             QString("a small red star on the left, on a white background, next to a small blue striped circle on the right"));
+    // Both objects where their masks say, on the first's background, and nothing else.
+    const cv::Mat img = render(p, 64);
+    const cv::Mat left = render_object_mask(p.first, 64), right = render_object_mask(p.second, 64);
+    QCOMPARE(cv::countNonZero(left & right), 0);
+    const Rgb white = background_rgb(Colour::White), red = object_rgb(Colour::Red), blue = object_rgb(Colour::Blue);
+    int red_in_left = 0, red_pixels = 0, blue_in_right = 0, blue_pixels = 0, background = 0, elsewhere = 0;
+    for (int y = 0; y < 64; ++y)
+      for (int x = 0; x < 64; ++x) {
+        const Rgb px = rgb_at(img, y, x);
+        if (px == red) ++red_pixels, red_in_left += left.at<uint8_t>(y, x) == 255;
+        if (px == blue) ++blue_pixels, blue_in_right += right.at<uint8_t>(y, x) == 255;
+        if (px == white) ++background;
+        if (left.at<uint8_t>(y, x) == 0 && right.at<uint8_t>(y, x) == 0) elsewhere += !(px == white);
+      }
+    QVERIFY(red_pixels > 100 && blue_pixels > 40);
+    QCOMPARE(red_in_left, red_pixels);
+    QCOMPARE(blue_in_right, blue_pixels);
+    QVERIFY(background > 2000);
+    QCOMPARE(elsewhere, 0);  // no companion drawn
+    // A look leaves "{}" slots in caption order.
+    p.first.look = personal_instances()[0].look;
+    p.second.look = personal_instances()[1].look;
+    QCOMPARE(QString::fromStdString(fill_caption(fill_caption(caption(p), "<a>"), "<b>")),
+             QString("a small <a> on the left, on a white background, next to a small <b> on the right"));
+  }
+
   void personal_instances_are_off_distribution_and_photographed_deterministically() {
     const auto& instances = personal_instances();
     QVERIFY(instances.size() >= 5);
@@ -448,7 +509,8 @@ class ToyWorldTest : public QObject {
   }
 
   void contact_sheet() {
-    // 4 rows of random world scenes, a row of free looks, then one row of 8 photos per personal instance.
+    // 4 rows of random world scenes, a row of free looks, one row of 8 photos per personal
+    // instance, then a row of paired scenes.
     constexpr int kTile = 64, kGap = 2, kColumns = 8;
     std::vector<cv::Mat> tiles;
     Rng rng(2025);
@@ -460,6 +522,11 @@ class ToyWorldTest : public QObject {
     }
     for (const Instance& inst : personal_instances())
       for (const auto& p : render_photos(inst, kColumns, 1)) tiles.push_back(p.image);
+    for (int i = 0; i < kColumns; ++i) {  // a row of paired scenes, half of them with free looks
+      PairedScene pair = sample_paired_scene(rng, Split::Train);
+      if (i % 2) pair.second.look = sample_free_look(pair.second, rng);
+      tiles.push_back(render(pair, kTile));
+    }
     const int rows = int(tiles.size()) / kColumns;
     cv::Mat sheet(rows * (kTile + kGap) + kGap, kColumns * (kTile + kGap) + kGap, CV_8UC3, cv::Scalar(60, 60, 60));
     for (size_t i = 0; i < tiles.size(); ++i) {
