@@ -58,6 +58,12 @@ void write_json(const fs::path& path, const nlohmann::json& json) {
   write_file_atomically(path.string(), json.dump(2) + "\n");
 }
 
+// A share of the training data (a fraction of scenes or captions), checked to lie in [0, 1].
+double checked_share(double fraction, const std::string& what) {
+  if (!(fraction >= 0 && fraction <= 1)) throw Error("the share of " + what + " must lie between 0 and 1");
+  return fraction;
+}
+
 }  // namespace
 
 void write_covariance_captions(const std::string& model_dir, uint64_t seed) {
@@ -265,13 +271,11 @@ void DemoPretrainer::set_min_snr_gamma(double gamma) {
 }
 
 void DemoPretrainer::set_free_look_fraction(double fraction) {
-  if (!(fraction >= 0 && fraction <= 1)) throw Error("the share of free looks must lie between 0 and 1");
-  spec_.free_look_fraction = fraction;
+  spec_.free_look_fraction = checked_share(fraction, "free looks");
 }
 
 void DemoPretrainer::set_padding_dropout(double fraction) {
-  if (!(fraction >= 0 && fraction <= 1)) throw Error("the share of captions with blank padding must lie between 0 and 1");
-  spec_.padding_dropout = fraction;
+  spec_.padding_dropout = checked_share(fraction, "captions with blank padding");
 }
 
 void DemoPretrainer::set_word_attention_weight(double weight) {
@@ -280,8 +284,7 @@ void DemoPretrainer::set_word_attention_weight(double weight) {
 }
 
 void DemoPretrainer::set_paired_fraction(double fraction) {
-  if (!(fraction >= 0 && fraction <= 1)) throw Error("the share of paired scenes must lie between 0 and 1");
-  spec_.paired_fraction = fraction;
+  spec_.paired_fraction = checked_share(fraction, "paired scenes");
 }
 
 void DemoPretrainer::set_beta_end(double beta_end) {
