@@ -40,7 +40,7 @@ const std::vector<OptionSpec> kPretrainOptions{
     {"beta-end", true, false,
      "the noise schedule's last beta from now on (default: SD's 0.012 for a fresh run, the resumed run's own otherwise)"},
     {"free-looks", true, false,
-     "share of training scenes whose object gets a free look, captioned by its shape alone, from now on (default: " +
+     "share of training scenes whose object gets a free look, captioned by its shape alone (or described: --describe-looks), from now on (default: " +
          format_number(demo_model::DemoModelSpec::kStandardFreeLookFraction) +
          " for a fresh run, the resumed run's own otherwise)"},
     {"padding-dropout", true, false,
@@ -52,6 +52,8 @@ const std::vector<OptionSpec> kPretrainOptions{
     {"paired", true, false,
      "share of training scenes with a second small object named after \"next to\" in place of the companion, from now on (default: " +
          format_number(demo_model::DemoModelSpec{}.paired_fraction) + " for a fresh run, the resumed run's own otherwise)"},
+    {"describe-looks", true, false,
+     "share of free looks captioned in words (\"a black outlined red and blue halved star\") rather than by their shape alone, from now on (default: 0 for a fresh run, the resumed run's own otherwise)"},
     {"cooldown-steps", true, false,
      "lower the learning rate linearly to zero over the next N steps and stop there (finishes a run into a settled model)"},
     {"help", false, false, "show this help"},
@@ -163,13 +165,15 @@ int run_toyworld_pretrain(const std::vector<std::string>& argv) {
   if (args.has("padding-dropout")) trainer->set_padding_dropout(args.number("padding-dropout", 0.0));
   if (args.has("word-attention")) trainer->set_word_attention_weight(args.number("word-attention", 0.0));
   if (args.has("paired")) trainer->set_paired_fraction(args.number("paired", 0.0));
+  if (args.has("describe-looks")) trainer->set_described_look_fraction(args.number("describe-looks", 0.0));
   if (cooldown_steps > 0) {
     trainer->start_cooldown(cooldown_steps);
     if (max_steps == 0) max_steps = trainer->spec().cooldown_end;
     std::printf("cool-down: learning rate to zero at step %lld\n", static_cast<long long>(trainer->spec().cooldown_end));
   }
   std::printf("noise schedule: scaled-linear betas 0.00085 .. %g\n", trainer->spec().beta_end);
-  std::printf("free looks: %.0f%% of the scenes\n", 100 * trainer->spec().free_look_fraction);
+  std::printf("free looks: %.0f%% of the scenes, %.0f%% of them described in words\n",
+              100 * trainer->spec().free_look_fraction, 100 * trainer->spec().described_look_fraction);
   std::printf("padding dropout: %.0f%% of the captions\n", 100 * trainer->spec().padding_dropout);
   if (trainer->spec().paired_fraction > 0)
     std::printf("paired scenes: %.0f%% of the scenes\n", 100 * trainer->spec().paired_fraction);

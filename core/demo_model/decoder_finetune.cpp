@@ -71,7 +71,7 @@ DecoderFinetuneResult finetune_vae_decoder(const std::string& model_dir, const D
   // from a stream of their own.
   const uint64_t free_look_seed = options.seed ^ 0xf4ee;
   const auto batch_at = [&](uint64_t seed, int64_t step, int64_t size, double free_looks) {
-    return make_training_batch(seed, step, size, side, *tokenizer, 2, 0.0, free_looks).images;
+    return make_training_batch(seed, step, size, side, *tokenizer, 2, 0.0, WorldMix{free_looks}).images;
   };
   struct Losses {
     at::Tensor reconstruction, anchor;

@@ -122,6 +122,7 @@ nlohmann::json DemoModelSpec::to_json() const {
           {"padding_dropout", padding_dropout},
           {"word_attention_weight", word_attention_weight},
           {"paired_fraction", paired_fraction},
+          {"described_look_fraction", described_look_fraction},
           {"grad_clip", grad_clip},
           {"min_snr_gamma", min_snr_gamma},
           {"beta_end", beta_end},
@@ -153,6 +154,7 @@ DemoModelSpec DemoModelSpec::from_json(const nlohmann::json& j) {
     spec.padding_dropout = j.value("padding_dropout", 0.0);
     spec.word_attention_weight = j.value("word_attention_weight", 0.0);
     spec.paired_fraction = j.value("paired_fraction", 0.0);
+    spec.described_look_fraction = j.value("described_look_fraction", 0.0);
     spec.grad_clip = j.at("grad_clip").get<double>();
     // Absent in specs written before the weighting existed: those runs used plain MSE.
     spec.min_snr_gamma = j.value("min_snr_gamma", 0.0);

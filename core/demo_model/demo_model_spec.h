@@ -52,6 +52,9 @@ struct DemoModelSpec {
   // main-size objects, the second named after "next to" where a companion would be. 0 in runs
   // made before they existed.
   double paired_fraction = 0.0;
+  // The share of free looks described in words (toyworld/look_description.h) rather than named by
+  // their shape alone. 0 in runs made before it existed.
+  double described_look_fraction = 0.0;
   double grad_clip = 1.0;
   // Min-SNR-γ loss weighting (Hang et al. 2023): each sample's ε-MSE is weighted by
   // min(SNR(t), γ) / SNR(t), so the nearly clean timesteps, which are learnt quickly, stop

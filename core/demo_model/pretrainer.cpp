@@ -64,6 +64,10 @@ double checked_share(double fraction, const std::string& what) {
   return fraction;
 }
 
+WorldMix world_mix(const DemoModelSpec& spec) {
+  return {spec.free_look_fraction, spec.paired_fraction, spec.described_look_fraction};
+}
+
 }  // namespace
 
 void write_covariance_captions(const std::string& model_dir, uint64_t seed) {
@@ -202,7 +206,7 @@ std::unique_ptr<DemoPretrainer> DemoPretrainer::resume(const std::string& dir, c
 double DemoPretrainer::vae_loss_for(uint64_t seed, int64_t step) {
   const TrainingBatch batch = make_training_batch(seed, step, spec_.batch_size, spec_.image_size, *tokenizer_,
                                                   spec_.text_positions, spec_.caption_dropout,
-                                                  spec_.free_look_fraction, false, spec_.paired_fraction);
+                                                  world_mix(spec_));
   auto generator = sampling::make_generator(toyworld::mix_seed(seed ^ kNoiseStream, static_cast<uint64_t>(step)));
   const auto posterior = vae_->encode(batch.images);
   const auto z = posterior.sample(sampling::randn(posterior.mean.sizes(), generator));
@@ -218,8 +222,7 @@ double DemoPretrainer::loss_for(uint64_t seed, int64_t step) {
   if (in_vae_stage()) return vae_loss_for(seed, step);
   const TrainingBatch batch = make_training_batch(seed, step, spec_.batch_size, spec_.image_size, *tokenizer_,
                                                   spec_.text_positions, spec_.caption_dropout,
-                                                  spec_.free_look_fraction, spec_.word_attention_weight > 0,
-                                                  spec_.paired_fraction);
+                                                  world_mix(spec_), spec_.word_attention_weight > 0);
   auto generator = sampling::make_generator(toyworld::mix_seed(seed ^ kNoiseStream, static_cast<uint64_t>(step)));
   const int64_t b = spec_.batch_size;
   at::Tensor clean = batch.images;
@@ -287,6 +290,10 @@ void DemoPretrainer::set_paired_fraction(double fraction) {
   spec_.paired_fraction = checked_share(fraction, "paired scenes");
 }
 
+void DemoPretrainer::set_described_look_fraction(double fraction) {
+  spec_.described_look_fraction = checked_share(fraction, "described free looks");
+}
+
 void DemoPretrainer::set_beta_end(double beta_end) {
   if (!(beta_end > spec_.scheduler_config().at("beta_start").get<double>() && beta_end < 1))
     throw Error("the schedule's last beta must lie between its first (0.00085) and 1");
@@ -323,7 +330,7 @@ void DemoPretrainer::finish_vae_stage() {
   std::vector<at::Tensor> means;
   for (int64_t k = 0; k < kScaleBatches; ++k) {
     const TrainingBatch batch = make_training_batch(seed_, kScaleBatchStep + k, spec_.batch_size, spec_.image_size,
-                                                    *tokenizer_, spec_.text_positions, 0.0, spec_.free_look_fraction);
+                                                    *tokenizer_, spec_.text_positions, 0.0, WorldMix{spec_.free_look_fraction});
     means.push_back(vae_->encode(batch.images).mean);
   }
   const double std = torch::cat(means).std().item<double>();

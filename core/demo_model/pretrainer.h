@@ -65,6 +65,8 @@ class DemoPretrainer {
   void set_word_attention_weight(double weight);
   // Likewise for the share of paired scenes (DemoModelSpec::paired_fraction).
   void set_paired_fraction(double fraction);
+  // Likewise for the share of free looks described in words (DemoModelSpec::described_look_fraction).
+  void set_described_look_fraction(double fraction);
   // The objects' pixels' mean attention share on their shape words in the last training step
   // (word_attention.h); 0 while the word-attention loss is off.
   double last_word_share() const { return last_word_share_; }

@@ -10,6 +10,7 @@
 #include "core/text/tokenizer.h"
 #include "core/toyworld/caption.h"
 #include "core/toyworld/free_look.h"
+#include "core/toyworld/look_description.h"
 #include "core/toyworld/render.h"
 #include "core/toyworld/sampler.h"
 
@@ -43,7 +44,7 @@ int64_t word_position(const text::Tokenizer& tokenizer, const std::string& capti
 
 TrainingBatch make_training_batch(uint64_t seed, int64_t step, int64_t batch_size, int64_t image_size,
                                   const text::Tokenizer& tokenizer, int64_t positions, double caption_dropout,
-                                  double free_look_fraction, bool with_object_words, double paired_fraction) {
+                                  const WorldMix& mix, bool with_object_words) {
   TrainingBatch batch;
   std::vector<int64_t> word_positions;
   if (with_object_words) batch.object_masks = torch::empty({batch_size, 2, image_size, image_size});
@@ -58,11 +59,11 @@ TrainingBatch make_training_batch(uint64_t seed, int64_t step, int64_t batch_siz
     // Drawn only when free looks (paired scenes) are on, so that runs without them keep their
     // old stream.
     const auto maybe_free_look = [&](toyworld::SceneSpec& object) {
-      if (free_look_fraction > 0 && rng.bernoulli(free_look_fraction)) object.look = toyworld::sample_free_look(object, rng);
+      if (mix.free_looks > 0 && rng.bernoulli(mix.free_looks)) object.look = toyworld::sample_free_look(object, rng);
     };
     maybe_free_look(scene);
     std::optional<toyworld::PairedScene> pair;
-    if (paired_fraction > 0 && rng.bernoulli(paired_fraction)) {
+    if (mix.paired > 0 && rng.bernoulli(mix.paired)) {
       pair = toyworld::sample_paired_scene(rng, toyworld::Split::Train);
       maybe_free_look(pair->first);
       maybe_free_look(pair->second);
@@ -71,12 +72,17 @@ TrainingBatch make_training_batch(uint64_t seed, int64_t step, int64_t batch_siz
     const cv::Mat rgb = pair ? toyworld::render(*pair, size) : toyworld::render(scene, size);
     auto pixels = torch::from_blob(rgb.data, {image_size, image_size, 3}, torch::kUInt8);
     batch.images[i].copy_(pixels.permute({2, 0, 1}).to(torch::kFloat32).div(127.5).sub(1.0));
-    // The objects in caption order; a free look is captioned by its shape alone.
+    // The objects in caption order; a free look is captioned by its shape alone, or described.
     const std::vector<const toyworld::SceneSpec*> objects =
         pair ? std::vector<const toyworld::SceneSpec*>{&pair->first, &pair->second} : std::vector<const toyworld::SceneSpec*>{&scene};
     std::string caption = pair ? toyworld::caption(*pair) : toyworld::caption(scene);
-    for (const auto* object : objects)
-      if (object->look) caption = toyworld::fill_caption(caption, toyworld::shape_name(object->shape));
+    for (const auto* object : objects) {
+      if (!object->look) continue;
+      // Drawn last, and only for a share strictly between 0 and 1, so other streams stay as they were.
+      const bool described = mix.described_looks >= 1 || (mix.described_looks > 0 && rng.bernoulli(mix.described_looks));
+      caption = toyworld::fill_caption(caption, described ? toyworld::look_description(*object->look, object->shape)
+                                                          : toyworld::shape_name(object->shape));
+    }
     batch.captions.push_back(dropped ? std::string() : caption);
     const auto padded = tokenizer.encode_padded(batch.captions.back(), positions);
     ids.insert(ids.end(), padded.begin(), padded.end());

@@ -1,9 +1,7 @@
 #pragma once
 // The pretraining data stream: toy world renders and their captions, a pure function of
 // (seed, step), so that a resumed run sees exactly the batches an uninterrupted one would.
-// A share `free_look_fraction` of the scenes get a free look (toyworld/free_look.h), captioned
-// by their shape alone; a share `paired_fraction` are paired scenes (toyworld::PairedScene), whose
-// second object stands where the companion would.
+// What the palette scenes are mixed with is a WorldMix.
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
@@ -34,9 +32,19 @@ struct TrainingBatch {
 int64_t word_position(const text::Tokenizer& tokenizer, const std::string& caption, const std::string& word,
                       int64_t positions, size_t from = 0);
 
+// The shares of the stream that are not plain palette scenes (DemoModelSpec's fields of the same
+// meaning). The defaults give the palette-only stream of the first runs.
+struct WorldMix {
+  // Scenes whose object gets a free look (toyworld/free_look.h).
+  double free_looks = 0;
+  // Paired scenes (toyworld::PairedScene), whose second object stands where the companion would.
+  double paired = 0;
+  // Free looks captioned in words (toyworld/look_description.h) rather than by their shape alone.
+  double described_looks = 0;
+};
+
 TrainingBatch make_training_batch(uint64_t seed, int64_t step, int64_t batch_size, int64_t image_size,
                                   const text::Tokenizer& tokenizer, int64_t positions, double caption_dropout,
-                                  double free_look_fraction, bool with_object_words = false,
-                                  double paired_fraction = 0);
+                                  const WorldMix& mix = {}, bool with_object_words = false);
 
 }  // namespace perfusion::demo_model

@@ -1,6 +1,7 @@
 #pragma once
 // Free looks: main objects painted outside the palette — any of the eight patterns, any two
-// colours, sometimes an outline — captioned by their shape alone ("a small star on the left").
+// colours, sometimes an outline — captioned by their shape alone ("a small star on the left")
+// or, in runs that describe them, in words (look_description.h).
 // They teach the demo model that a shape word covers many looks, as "dog" covers many dogs in
 // SD's data, so that a personal instance's look is something the model can draw at all; a
 // concept then only has to pick it out. Each personal instance's own combination stays held

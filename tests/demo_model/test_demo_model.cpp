@@ -47,7 +47,7 @@ class TestDemoModel : public QObject {
     return text.size() >= name.size() && text.compare(text.size() - name.size(), name.size(), name) == 0;
   }
   static perfusion::demo_model::TrainingBatch make_batch_without_words(const perfusion::text::Tokenizer& tokenizer) {
-    return perfusion::demo_model::make_training_batch(4, 1, 2, 64, tokenizer, 40, 0.0, 0.0);
+    return perfusion::demo_model::make_training_batch(4, 1, 2, 64, tokenizer, 40, 0.0);
   }
 
  private slots:
@@ -58,9 +58,9 @@ class TestDemoModel : public QObject {
 
   void batchesAreAFunctionOfSeedAndStep() {
     auto trainer = DemoPretrainer::from_scratch(DemoModelSpec::micro(), 3, path("batches"));
-    const auto a = perfusion::demo_model::make_training_batch(3, 5, 4, 64, trainer->tokenizer(), 16, 0.1, 0.0);
-    const auto b = perfusion::demo_model::make_training_batch(3, 5, 4, 64, trainer->tokenizer(), 16, 0.1, 0.0);
-    const auto c = perfusion::demo_model::make_training_batch(3, 6, 4, 64, trainer->tokenizer(), 16, 0.1, 0.0);
+    const auto a = perfusion::demo_model::make_training_batch(3, 5, 4, 64, trainer->tokenizer(), 16, 0.1);
+    const auto b = perfusion::demo_model::make_training_batch(3, 5, 4, 64, trainer->tokenizer(), 16, 0.1);
+    const auto c = perfusion::demo_model::make_training_batch(3, 6, 4, 64, trainer->tokenizer(), 16, 0.1);
     QVERIFY(torch::equal(a.images, b.images));
     QVERIFY(torch::equal(a.input_ids, b.input_ids));
     QVERIFY(!torch::equal(a.images, c.images));
@@ -68,7 +68,7 @@ class TestDemoModel : public QObject {
     QVERIFY(a.images.min().item<float>() >= -1.0f && a.images.max().item<float>() <= 1.0f);
 
     // All free looks: other pictures, and every caption names the main object by its shape alone.
-    const auto free = perfusion::demo_model::make_training_batch(3, 5, 4, 64, trainer->tokenizer(), 16, 0.0, 1.0);
+    const auto free = perfusion::demo_model::make_training_batch(3, 5, 4, 64, trainer->tokenizer(), 16, 0.0, {1.0});
     QVERIFY(!torch::equal(a.images, free.images));
     for (const std::string& caption : free.captions) {
       bool by_shape = false;
@@ -196,7 +196,7 @@ class TestDemoModel : public QObject {
 
     // The batch's words and masks: every kept caption has its main object's shape word, and a
     // companion's where it names one, whose pieces spell them; each mask covers its object.
-    const auto batch = perfusion::demo_model::make_training_batch(4, 1, 12, 64, tokenizer, 77, 0.3, 0.3, true);
+    const auto batch = perfusion::demo_model::make_training_batch(4, 1, 12, 64, tokenizer, 77, 0.3, {0.3}, true);
     QCOMPARE(batch.object_masks.sizes().vec(), std::vector<int64_t>({12, 2, 64, 64}));
     QCOMPARE(batch.word_positions.sizes().vec(), std::vector<int64_t>({12, 2}));
     int companions = 0;
@@ -263,13 +263,13 @@ class TestDemoModel : public QObject {
     auto trainer = DemoPretrainer::from_scratch(DemoModelSpec::micro(), 3, path("paired"));
     const auto& tokenizer = trainer->tokenizer();
     // Off: the stream of a run without paired scenes is unchanged.
-    const auto plain = perfusion::demo_model::make_training_batch(3, 5, 4, 64, tokenizer, 77, 0.0, 0.3, true);
-    const auto off = perfusion::demo_model::make_training_batch(3, 5, 4, 64, tokenizer, 77, 0.0, 0.3, true, 0.0);
+    const auto plain = perfusion::demo_model::make_training_batch(3, 5, 4, 64, tokenizer, 77, 0.0, {0.3}, true);
+    const auto off = perfusion::demo_model::make_training_batch(3, 5, 4, 64, tokenizer, 77, 0.0, {0.3, 0.0}, true);
     QVERIFY(torch::equal(plain.images, off.images));
     QCOMPARE(plain.captions, off.captions);
     // All paired: each caption names a second small object after "next to", with its position,
     // and its shape word's pieces spell the shape; its mask is its own, apart from the first's.
-    const auto paired = perfusion::demo_model::make_training_batch(3, 5, 8, 64, tokenizer, 77, 0.0, 0.3, true, 1.0);
+    const auto paired = perfusion::demo_model::make_training_batch(3, 5, 8, 64, tokenizer, 77, 0.0, {0.3, 1.0}, true);
     QVERIFY(!torch::equal(plain.images, paired.images));
     for (int64_t i = 0; i < 8; ++i) {
       const std::string& caption = paired.captions[static_cast<size_t>(i)];
@@ -299,6 +299,60 @@ class TestDemoModel : public QObject {
     QVERIFY_THROWS_EXCEPTION(Error, trainer->set_paired_fraction(1.5));
     trainer->save_state(path("paired"));
     QCOMPARE(DemoPretrainer::resume(path("paired"), path("paired2"))->spec().paired_fraction, 0.25);
+  }
+
+  void describedLooksChangeOnlyTheFreeLooksCaptions() {
+    auto trainer = DemoPretrainer::from_scratch(DemoModelSpec::micro(), 3, path("described"));
+    const auto& tokenizer = trainer->tokenizer();
+    const auto named = perfusion::demo_model::make_training_batch(3, 5, 16, 64, tokenizer, 77, 0.0, {0.5, 0.3}, true);
+    const auto described = perfusion::demo_model::make_training_batch(3, 5, 16, 64, tokenizer, 77, 0.0, {0.5, 0.3, 1.0}, true);
+    // The same pictures and objects; only the captions of free looks gain words before the shape.
+    QVERIFY(torch::equal(named.images, described.images));
+    QVERIFY(torch::equal(named.object_masks, described.object_masks));
+    int changed = 0;
+    for (size_t i = 0; i < named.captions.size(); ++i) {
+      if (named.captions[i] == described.captions[i]) continue;
+      ++changed;
+      QVERIFY2(described.captions[i].size() > named.captions[i].size(), described.captions[i].c_str());
+      // The shape words are still found, and still spell shapes.
+      for (int k = 0; k < 2; ++k) {
+        const int64_t at = described.word_positions[static_cast<int64_t>(i)][k].item<int64_t>();
+        QCOMPARE(at >= 0, named.word_positions[static_cast<int64_t>(i)][k].item<int64_t>() >= 0);
+        if (at < 0) continue;
+        const std::string spelled = spell(tokenizer, described.captions[i], at);
+        bool ends_with_shape = false;
+        for (const auto shape : perfusion::toyworld::kShapes)
+          ends_with_shape |= ends_with_shape_name(spelled, perfusion::toyworld::shape_name(shape));
+        QVERIFY2(ends_with_shape, spelled.c_str());
+      }
+    }
+    QVERIFY2(changed >= 4, std::to_string(changed).c_str());  // about half of 16 have a free look
+    // A share of them (single scenes, one look each): some free looks described, the others still
+    // named by their shape alone.
+    const auto batch_with = [&](double described_share) {
+      return perfusion::demo_model::make_training_batch(3, 5, 16, 64, tokenizer, 77, 0.0, {0.5, 0.0, described_share});
+    };
+    const auto none = batch_with(0.0), all = batch_with(1.0), half = batch_with(0.5);
+    QVERIFY(torch::equal(none.images, half.images));
+    int with_look = 0, half_described = 0;
+    for (size_t i = 0; i < none.captions.size(); ++i) {
+      if (all.captions[i] == none.captions[i]) {
+        QCOMPARE(half.captions[i], none.captions[i]);
+        continue;
+      }
+      ++with_look;
+      QVERIFY(half.captions[i] == none.captions[i] || half.captions[i] == all.captions[i]);
+      half_described += half.captions[i] == all.captions[i];
+    }
+    QVERIFY2(half_described > 0 && half_described < with_look, std::to_string(half_described).c_str());
+
+    nlohmann::json old_spec = DemoModelSpec::micro().to_json();
+    old_spec.erase("described_look_fraction");
+    QCOMPARE(DemoModelSpec::from_json(old_spec).described_look_fraction, 0.0);
+    trainer->set_described_look_fraction(0.5);
+    QVERIFY_THROWS_EXCEPTION(Error, trainer->set_described_look_fraction(-0.1));
+    trainer->save_state(path("described"));
+    QCOMPARE(DemoPretrainer::resume(path("described"), path("described2"))->spec().described_look_fraction, 0.5);
   }
 
   void noiseScheduleFollowsTheSpec() {

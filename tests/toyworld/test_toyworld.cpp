@@ -7,6 +7,7 @@
 #include "core/toyworld/fidelity.h"
 #include "core/toyworld/free_look.h"
 #include "core/toyworld/instances.h"
+#include "core/toyworld/look_description.h"
 #include "core/toyworld/render.h"
 #include "core/toyworld/rng.h"
 #include "core/toyworld/sampler.h"
@@ -433,6 +434,39 @@ class ToyWorldTest : public QObject {
     outlined_square.pattern = Pattern::Dots;
     QVERIFY(!resembles_instance(Shape::Square, outlined_square));
     QVERIFY(resembles_instance(Shape::Heart, outlined_square));  // any outline on a heart
+  }
+
+  void free_looks_are_described_in_the_worlds_words() {
+    const auto shifted = [](uint8_t v) { return static_cast<uint8_t>(v < 128 ? v + 6 : v - 6); };
+    for (const Colour c : kObjectColours) {
+      const Rgb rgb = object_rgb(c);
+      QCOMPARE(int(nearest_object_colour(rgb)), int(c));
+      QCOMPARE(int(nearest_object_colour(Rgb{shifted(rgb.r), shifted(rgb.g), shifted(rgb.b)})), int(c));
+    }
+    Look look;
+    look.pattern = Pattern::Halves;
+    look.primary = object_rgb(Colour::Red);
+    look.secondary = object_rgb(Colour::Blue);
+    look.outline = object_rgb(Colour::Black);
+    QCOMPARE(look_description(look, Shape::Star), std::string("black outlined red and blue halved star"));
+    look.outline.reset();
+    look.pattern = Pattern::Diagonal;
+    QCOMPARE(look_description(look, Shape::Circle), std::string("red and blue diagonally striped circle"));
+    look.secondary = Rgb{230, 40, 40};  // a second red: one named colour, patterned
+    look.pattern = Pattern::Dots;
+    QCOMPARE(look_description(look, Shape::Heart), std::string("red dotted heart"));
+    look.pattern = Pattern::Solid;
+    QCOMPARE(look_description(look, Shape::Square), std::string("red square"));
+    // Every pattern gets its own words, and the shape word always comes last.
+    std::set<std::string> descriptions;
+    for (int p = 0; p < kPatternCount; ++p) {
+      look.pattern = static_cast<Pattern>(p);
+      look.secondary = object_rgb(Colour::Yellow);
+      const std::string text = look_description(look, Shape::Triangle);
+      QVERIFY2(text.size() > 9 && text.compare(text.size() - 9, 9, " triangle") == 0, text.c_str());
+      descriptions.insert(text);
+    }
+    QCOMPARE(int(descriptions.size()), kPatternCount);
   }
 
   void scorer_reads_attributes_back_from_renders() {
