@@ -7,12 +7,13 @@
 namespace perfusion::toyworld {
 
 namespace {
+// The palette's own patterns take the grammar's texture adjectives, so one pattern has one word.
 const char* pattern_adjective(Pattern p) {
   switch (p) {
-    case Pattern::Solid: return "";
-    case Pattern::Stripes: return "striped";
-    case Pattern::Dots: return "dotted";
-    case Pattern::Checks: return "checkered";
+    case Pattern::Solid: return texture_adjective(Texture::Solid);
+    case Pattern::Stripes: return texture_adjective(Texture::Stripes);
+    case Pattern::Dots: return texture_adjective(Texture::Dots);
+    case Pattern::Checks: return texture_adjective(Texture::Checks);
     case Pattern::Halves: return "halved";
     case Pattern::Rings: return "ringed";
     case Pattern::Diagonal: return "diagonally striped";
