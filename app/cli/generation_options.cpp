@@ -67,6 +67,7 @@ std::vector<OptionSpec> generation_option_specs() {
       {"beta", true, true, "gate bias: one value for all concepts or one per --concept (lower: more fidelity)"},
       {"tau", true, true, "gate temperature: one value for all concepts or one per --concept"},
       {"global-locking", false, false, "keys see each concept token replaced by its supercategory"},
+      {"trained-gate", false, false, "recognise each concept by its trained i* alone (default: matched to the prompt)"},
       {"cache-dir", true, false, "where the base model's covariance is cached (default ~/.cache/perfusion-studio)"},
       {"device", true, false, "auto|cpu|cuda (default auto)"},
       {"precision", true, false, "auto|fp32|fp16|bf16 (default auto: fp16 on CUDA, fp32 on CPU)"},
@@ -97,6 +98,7 @@ GenerationSetup parse_generation_setup(const Arguments& args) {
   setup.betas = parse_numbers(args, "beta");
   setup.taus = parse_numbers(args, "tau");
   setup.global_locking = args.has("global-locking");
+  setup.prompt_matched_gate = !args.has("trained-gate");
   setup.cache_dir = args.value("cache-dir", pipeline::default_cache_dir());
   const size_t n = setup.concept_paths.size();
   for (const auto& [name, list] : {std::pair{"beta", &setup.betas}, std::pair{"tau", &setup.taus}}) {
@@ -106,6 +108,7 @@ GenerationSetup parse_generation_setup(const Arguments& args) {
                   std::to_string(n) + ")");
   }
   if (setup.global_locking && n == 0) throw Error("--global-locking needs at least one --concept");
+  if (!setup.prompt_matched_gate && n == 0) throw Error("--trained-gate needs at least one --concept");
   if (args.has("threads")) {
     const int64_t threads = args.integer("threads", 0);
     if (threads < 1 || threads > 1024) throw Error("--threads must be between 1 and 1024");
@@ -141,6 +144,7 @@ std::unique_ptr<pipeline::ConceptSet> load_concepts(pipeline::StableDiffusion& m
     std::fprintf(stderr, "concept %s (%s): beta %.3g, tau %.3g\n", token.c_str(), setup.concept_paths[i].c_str(), beta, tau);
   }
   concepts->set_global_locking(setup.global_locking);
+  concepts->set_prompt_matched_gate(setup.prompt_matched_gate);
   return concepts;
 }
 
@@ -164,6 +168,7 @@ pipeline::GenerationRecord make_record(const GenerationSetup& setup, const pipel
       record.concepts.push_back({concepts->at(i).token, std::filesystem::path(setup.concept_paths[i]).filename().string(),
                                  concepts->beta(i), concepts->tau(i)});
     record.global_locking = concepts->global_locking();
+    record.prompt_matched_gate = concepts->prompt_matched_gate();
   }
   return record;
 }

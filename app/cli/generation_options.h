@@ -29,6 +29,7 @@ struct GenerationSetup {
   std::vector<double> betas;  // empty: each concept's default; one: all; else one per concept
   std::vector<double> taus;
   bool global_locking = false;
+  bool prompt_matched_gate = true;
   std::string cache_dir;
   bool model_guidance = false;  // no --guidance: the model's recommended scale
 };

@@ -62,6 +62,8 @@ const std::vector<OptionSpec> kEvalOptions{
     {"lr-v", true, false, "learning rate of the concepts' V (and unlocked K) targets (default 0.03)"},
     {"mask", true, false, "training mask: auto (as in the app), attention (the word's cross-attention), none, or user (the renderer's exact object masks)"},
     {"photo-captions", false, false, "train each photo with its own caption (its position, size and background) instead of the model's templates"},
+    {"trained-gate", false, false, "generate with each concept's trained i* instead of the prompt-matched gate"},
+    {"words-before", true, false, "words put before the concept token in the single-concept prompts (\"small\": \"a small <token> on the left, ...\")"},
     {"samples", true, false, "images per prompt and beta (default 2)"},
     {"steps", true, false, "sampling steps (default 25)"},
     {"guidance", true, false, "classifier-free guidance scale (default: the model's)"},
@@ -180,6 +182,8 @@ int run_toyworld_eval(const std::vector<std::string>& argv) {
   options.training.mask_mode = concepts::parse_mask_mode(args.value("mask", "auto"));
   options.training.evaluation_samples = 8;
   options.photo_captions = args.has("photo-captions");
+  options.prompt_matched_gate = !args.has("trained-gate");
+  options.words_before_concept = args.value("words-before", "");
   options.samples_per_prompt = static_cast<int>(args.integer("samples", 2));
   options.sampling_steps = args.integer("steps", 25);
   if (args.has("guidance")) options.guidance = args.number("guidance", 0);

@@ -175,6 +175,9 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
     for (size_t i = 0; i < 5; ++i) names.push_back(toyworld::personal_instances().at(i).name);
   if (!options.concepts_dir.empty()) fs::create_directories(options.concepts_dir);
   const auto& prompts = evaluation_prompts();
+  const auto in_slot = [&](const std::string& word) {
+    return options.words_before_concept.empty() ? word : options.words_before_concept + " " + word;
+  };
 
   std::map<std::string, toyworld::ConceptReference> references;
   std::map<std::string, std::string> perfusion_files;  // instance -> concept file, for the pairs
@@ -201,7 +204,7 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
     // The floor: the base model asked for the supercategory.
     for (size_t p = 0; p < prompts.size(); ++p) {
       const uint64_t seed = toyworld::mix_seed(options.seed, p);
-      const auto pictures = generate(model, eval.options, toyworld::fill_caption(prompts[p].text, supercategory), seed, nullptr);
+      const auto pictures = generate(model, eval.options, toyworld::fill_caption(prompts[p].text, in_slot(supercategory)), seed, nullptr);
       for (size_t i = 0; i < pictures.size(); ++i)
         eval.samples.push_back({instance.name, "base", 0.0, static_cast<int>(p), static_cast<int>(i),
                                 toyworld::concept_fidelity(pictures[i], reference).score,
@@ -247,12 +250,13 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
       }
 
       pipeline::ConceptSet set(model, options.cache_dir);
+      set.set_prompt_matched_gate(options.prompt_matched_gate);
       set.add(learned);
       for (const double beta : options.betas) {
         set.set_all_betas(beta);
         for (size_t p = 0; p < prompts.size(); ++p) {
           const uint64_t seed = toyworld::mix_seed(options.seed, p);
-          const auto pictures = generate(model, eval.options, toyworld::fill_caption(prompts[p].text, learned.token), seed, &set);
+          const auto pictures = generate(model, eval.options, toyworld::fill_caption(prompts[p].text, in_slot(learned.token)), seed, &set);
           for (size_t i = 0; i < pictures.size(); ++i)
             eval.samples.push_back({instance.name, variant_name, beta, static_cast<int>(p), static_cast<int>(i),
                                     toyworld::concept_fidelity(pictures[i], reference).score,
@@ -269,6 +273,7 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
       const std::string& b = names[(n + 1) % names.size()];
       if (!perfusion_concepts.count(a) || !perfusion_concepts.count(b) || a == b) continue;
       pipeline::ConceptSet set(model, options.cache_dir);
+      set.set_prompt_matched_gate(options.prompt_matched_gate);
       set.add(perfusion_concepts.at(a));
       set.add(perfusion_concepts.at(b));
       const auto calibration = [&](const std::string& name) -> const InstanceCalibration& {

@@ -33,6 +33,13 @@ struct ConceptEvaluationOptions {
   // small {} on the left, on a gray background"; concepts::TrainingImages::captions) instead
   // of the model's templates.
   bool photo_captions = false;
+  // Generate with the prompt-matched gate (pipeline::ConceptSet::set_prompt_matched_gate);
+  // false: each concept's trained i*.
+  bool prompt_matched_gate = true;
+  // Words put before the concept token (and the base model's supercategory word) in the
+  // single-concept prompts, "small" giving "a small {} on the left, …": the token then sits
+  // in a context the training templates never had.
+  std::string words_before_concept;
   int64_t sampling_steps = 25;
   std::optional<double> guidance;  // unset: the model's recommended scale
   int samples_per_prompt = 2;  // one batch per (prompt, β)

@@ -127,6 +127,8 @@ json concept_summary(const ConceptEvaluation& eval) {
           {"training_lr_embedding", o.training.lr_embedding},
           {"training_lr_v", o.training.lr_v},
           {"training_photo_captions", o.photo_captions},
+          {"prompt_matched_gate", o.prompt_matched_gate},
+          {"words_before_concept", o.words_before_concept},
           {"sampling_steps", o.sampling_steps},
           {"guidance", o.guidance.value_or(0)},
           {"samples_per_prompt", o.samples_per_prompt},

@@ -124,6 +124,13 @@ void PerfusionEdit::set_i_star(size_t index, const at::Tensor& i_star) {
   invalidate();
 }
 
+void PerfusionEdit::set_i_super(size_t index, const at::Tensor& i_super) {
+  check_index(index);
+  check_width(concepts_[index], "i_super", i_super, inverse_covariance_.size(0));
+  concepts_[index].i_super = i_super;
+  invalidate();
+}
+
 void PerfusionEdit::set_v_targets(size_t index, std::vector<at::Tensor> v_targets) {
   check_index(index);
   if (v_targets.size() != concepts_[index].v_targets.size())

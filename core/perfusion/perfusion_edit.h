@@ -66,6 +66,8 @@ class PerfusionEdit : public models::CrossAttentionEdit {
   void set_gate(size_t index, double beta, double tau);
   // Training updates: i* (EMA of the concept token's encoding) and the V targets.
   void set_i_star(size_t index, const at::Tensor& i_star);
+  // The supercategory encoding whose key the concept's keys are locked to.
+  void set_i_super(size_t index, const at::Tensor& i_super);
   void set_v_targets(size_t index, std::vector<at::Tensor> v_targets);
 
   // Global locking: K from this context [B, T, d] (same shape as the context the UNet is

@@ -7,6 +7,8 @@
 #include "core/perfusion/concept_tokens.h"
 #include "core/perfusion/covariance.h"
 #include "core/perfusion/perfusion_edit.h"
+#include "core/perfusion/prompt_matched_gate.h"
+#include "core/perfusion/training_templates.h"
 #include "core/pipeline/stable_diffusion.h"
 #include "core/text/tokenizer.h"
 
@@ -64,21 +66,87 @@ void ConceptSet::set_all_betas(double beta) {
   for (size_t i = 0; i < concepts_.size(); ++i) set_gate(i, beta, tau(i));
 }
 
-void ConceptSet::prepare(const std::string& prompt, const std::string& negative_prompt, int64_t batch, bool guided) {
-  // Embedding-only concepts leave the keys alone: their tokens stay in the key context.
-  std::vector<const concepts::Concept*> locked;
+std::vector<const concepts::Concept*> ConceptSet::attention_editing() const {
+  // Embedding-only concepts leave the projections alone: their tokens stay as they are.
+  std::vector<const concepts::Concept*> out;
   for (const auto& c : concepts_)
-    if (c->edits_attention) locked.push_back(c.get());
-  if (!global_locking_ || locked.empty()) {
+    if (c->edits_attention) out.push_back(c.get());
+  return out;
+}
+
+int64_t ConceptSet::text_length() const { return model_.checkpoint().text_encoder_config.max_position_embeddings; }
+
+at::Tensor ConceptSet::encode(const std::vector<int64_t>& ids) {
+  c10::InferenceMode guard;
+  const auto input = torch::tensor(ids, torch::kLong).reshape({-1, text_length()}).to(model_.device());
+  return model_.text_encoder().forward(input);
+}
+
+at::Tensor ConceptSet::training_encoding(const concepts::Concept& learned) {
+  const auto cached = training_encodings_.find(learned.token);
+  if (cached != training_encodings_.end()) return cached->second;
+  const auto token = model_.tokenizer().token_to_id(learned.token);
+  if (!token) throw Error("concept token " + learned.token + " is not in the tokenizer");
+  std::vector<int64_t> ids, positions;
+  const auto& templates = concepts::training_templates(model_.checkpoint().concept_templates);
+  for (size_t t = 0; t < templates.size(); ++t) {
+    const auto layout = concepts::template_ids(model_.tokenizer(), templates[t], {*token}, text_length());
+    ids.insert(ids.end(), layout.ids.begin(), layout.ids.end());
+    positions.push_back(static_cast<int64_t>(t) * text_length() + layout.positions.front());
+  }
+  c10::InferenceMode guard;
+  const auto rows = encode(ids).to(torch::kCPU, torch::kFloat32).flatten(0, 1);  // [templates · length, d]
+  return training_encodings_[learned.token] = rows.index_select(0, torch::tensor(positions, torch::kLong)).mean(0);
+}
+
+void ConceptSet::match_gate_to_prompt(const std::string& prompt) {
+  if (!prompt_matched_gate_ && !edit_holds_prompt_vectors_) return;  // the trained vectors are in place
+  const auto editing = attention_editing();
+  std::vector<int64_t> ids;
+  at::Tensor encoded, super_encoded;  // [length, d] float32 on the CPU
+  if (prompt_matched_gate_ && !editing.empty()) {
+    ids = model_.tokenizer().encode_padded(prompt, text_length());
+    encoded = encode(ids)[0].to(torch::kCPU, torch::kFloat32);
+    try {
+      super_encoded = encode(concepts::key_context_ids(model_.tokenizer(), prompt, editing, text_length()))[0].to(
+          torch::kCPU, torch::kFloat32);
+    } catch (const Error&) {
+      // A supercategory of several tokens shifts the layout: keys stay locked to the trained i_super.
+    }
+  }
+  for (size_t i = 0; i < concepts_.size(); ++i) {
+    const auto& learned = *concepts_[i];
+    at::Tensor i_star = learned.i_star, i_super = learned.i_super;
+    const auto token = model_.tokenizer().token_to_id(learned.token);
+    std::vector<int64_t> positions;
+    if (encoded.defined() && learned.edits_attention && token)
+      for (size_t p = 0; p < ids.size(); ++p)
+        if (ids[p] == *token) positions.push_back(static_cast<int64_t>(p));
+    if (!positions.empty()) {
+      const auto at = torch::tensor(positions, torch::kLong);
+      try {
+        i_star = concepts::prompt_matched_i_star(learned.i_star.to(torch::kFloat32), training_encoding(learned),
+                                                 encoded.index_select(0, at).mean(0), covariance_->inverse.inverse);
+        if (super_encoded.defined()) i_super = super_encoded.index_select(0, at).mean(0);
+      } catch (const Error&) {
+        // No i* can be matched for this concept: it keeps its trained gate.
+      }
+    }
+    edit_->set_i_star(i, i_star);
+    edit_->set_i_super(i, i_super);
+  }
+  edit_holds_prompt_vectors_ = prompt_matched_gate_;
+}
+
+void ConceptSet::prepare(const std::string& prompt, const std::string& negative_prompt, int64_t batch, bool guided) {
+  match_gate_to_prompt(prompt);
+  const auto editing = attention_editing();
+  if (!global_locking_ || editing.empty()) {
     edit_->set_key_context(at::Tensor());
     return;
   }
-  const int64_t length = model_.checkpoint().text_encoder_config.max_position_embeddings;
   auto encode_keys = [&](const std::string& text) {
-    c10::InferenceMode guard;
-    const auto ids = concepts::key_context_ids(model_.tokenizer(), text, locked, length);
-    auto input = torch::tensor(ids, torch::kLong).unsqueeze(0).to(model_.device());
-    return model_.text_encoder().forward(input).repeat({batch, 1, 1});
+    return encode(concepts::key_context_ids(model_.tokenizer(), text, editing, text_length())).repeat({batch, 1, 1});
   };
   auto keys = encode_keys(prompt);
   if (guided) keys = torch::cat({encode_keys(negative_prompt), keys});

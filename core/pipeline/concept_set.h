@@ -7,6 +7,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,13 @@ class ConceptSet {
   void set_global_locking(bool on) { global_locking_ = on; }
   bool global_locking() const { return global_locking_; }
 
+  // Prompt-matched gate (on by default; concepts::prompt_matched_i_star): each concept's i* is
+  // moved by the prompt's shift of the token's encoding, and its keys are locked to the
+  // supercategory's encoding at the token's place in this prompt. Off: the trained i* and
+  // i_super, which recognise the concept only in contexts like the training templates'.
+  void set_prompt_matched_gate(bool on) { prompt_matched_gate_ = on; }
+  bool prompt_matched_gate() const { return prompt_matched_gate_; }
+
   // Prepares the edit for one generation whose UNet context is [negative (when guided), positive] x batch.
   void prepare(const std::string& prompt, const std::string& negative_prompt, int64_t batch, bool guided);
   const concepts::PerfusionEdit& edit() const { return *edit_; }
@@ -56,6 +64,18 @@ class ConceptSet {
   std::unique_ptr<concepts::PerfusionEdit> edit_;
   std::vector<std::unique_ptr<concepts::Concept>> concepts_;
   bool global_locking_ = false;
+  bool prompt_matched_gate_ = true;
+  bool edit_holds_prompt_vectors_ = false;
+
+  std::map<std::string, at::Tensor> training_encodings_;  // per token: e_t below
+
+  std::vector<const concepts::Concept*> attention_editing() const;  // all but embedding-only ones
+  int64_t text_length() const;
+  // The text encoder's output [rows, length, d] for ids of rows × length tokens.
+  at::Tensor encode(const std::vector<int64_t>& ids);
+  // The token's mean encoding over the model's training templates (e_t), cached per token.
+  at::Tensor training_encoding(const concepts::Concept& learned);
+  void match_gate_to_prompt(const std::string& prompt);
 };
 
 }  // namespace perfusion::pipeline

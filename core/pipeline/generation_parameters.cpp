@@ -24,7 +24,8 @@ std::string a1111_parameters(const GenerationRecord& record) {
       const auto& c = record.concepts[i];
       out << (i ? ", " : "") << c.token << ": beta " << format_number(c.beta) << " tau " << format_number(c.tau);
     }
-    out << (record.global_locking ? ", global locking" : "") << "\"";
+    out << (record.global_locking ? ", global locking" : "") << (record.prompt_matched_gate ? "" : ", trained gate")
+        << "\"";
   }
   return out.str();
 }
@@ -50,7 +51,8 @@ nlohmann::json to_json(const GenerationRecord& record) {
           {"model", record.model_name},
           {"model_fingerprint", record.model_fingerprint},
           {"concepts", concepts},
-          {"global_locking", record.global_locking}};
+          {"global_locking", record.global_locking},
+          {"prompt_matched_gate", record.prompt_matched_gate}};
 }
 
 GenerationRecord generation_record_from_json(const nlohmann::json& json) {
@@ -77,6 +79,7 @@ GenerationRecord generation_record_from_json(const nlohmann::json& json) {
                                    c.at("tau").get<double>()});
     }
     record.global_locking = json.value("global_locking", false);
+    record.prompt_matched_gate = json.value("prompt_matched_gate", false);
     return record;
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("malformed generation record: ") + e.what());

@@ -25,6 +25,9 @@ struct GenerationRecord {
   int64_t batch_index = 0;        // which image of the batch
   std::vector<ConceptRecord> concepts;
   bool global_locking = false;
+  // Concepts recognised with the prompt-matched gate (ConceptSet::set_prompt_matched_gate);
+  // records written before it existed say nothing and read as false.
+  bool prompt_matched_gate = true;
 };
 
 // "prompt\nNegative prompt: ...\nSteps: 20, Sampler: Euler a, CFG scale: 7.5, Seed: 1, Size: 512x512, Model hash: ..., Model: ..."

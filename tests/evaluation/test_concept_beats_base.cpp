@@ -7,7 +7,12 @@
 // fidelity beats the base model's drawing of the supercategory: so for target-circle on the
 // step-27,000 weights (0.322 against 0.245 here); twotone-star (halves) is still behind the base
 // model (0.202 against 0.211; README, "Perfusion on the world") and kept as an expected failure,
-// so that it turns into a failure to look at (XPASS) once it wins too.
+// so that it turns into a failure to look at (XPASS) once it wins too. target-circle also wins
+// with "small" before its token, a context the training template "a {}" never had, by at least
+// 0.035: with the prompt-matched gate by 0.072 (0.319 against 0.247), with the trained i*, whose
+// gate stays shut there, by 0.005 (0.252: the embedding's effect alone). target-circle also wins
+// with "small" before its token, a context the training template "a {}" never had: only with
+// the prompt-matched gate (with the trained i* the gate stays shut there and it falls behind).
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -27,16 +32,21 @@ class TestConceptBeatsBase : public QObject {
 
   void learnedConceptOnTheDemoModel_data() {
     QTest::addColumn<QString>("instance");
+    QTest::addColumn<QString>("wordsBefore");
     QTest::addColumn<bool>("wins");
+    QTest::addColumn<double>("margin");  // by how much Perfusion's fidelity must beat the base model's
     // target-circle: rings, ahead of the base model in the toy world eval on step 27,000 (README).
     // twotone-star: halves, behind it there.
-    QTest::newRow("target-circle") << "target-circle" << true;
-    QTest::newRow("twotone-star") << "twotone-star" << false;
+    QTest::newRow("target-circle") << "target-circle" << QString() << true << 0.0;
+    QTest::newRow("twotone-star") << "twotone-star" << QString() << false << 0.0;
+    QTest::newRow("target-circle after 'small'") << "target-circle" << "small" << true << 0.035;
   }
 
   void learnedConceptOnTheDemoModel() {
     QFETCH(QString, instance);
+    QFETCH(QString, wordsBefore);
     QFETCH(bool, wins);
+    QFETCH(double, margin);
     const std::string model_path = shipped_demo_model();
     if (model_path.empty()) QSKIP("the shipped demo model (resources/demo-model) was not found");
     QTemporaryDir cache;
@@ -50,6 +60,7 @@ class TestConceptBeatsBase : public QObject {
     options.instances = {instance.toStdString()};
     options.variants = {concepts::TrainingVariant::Perfusion};
     options.betas = {0.6};
+    options.words_before_concept = wordsBefore.toStdString();
     // toyworld eval's settings in README (80 steps of 8 images at the default rates). Until the
     // demo model read objects from their words (step 27,000) those rates hardly moved the masked
     // loss, and this test trained at ten times them.
@@ -86,7 +97,7 @@ class TestConceptBeatsBase : public QObject {
     qInfo("fidelity: Perfusion %.3f, base model %.3f (own photos %.3f, after the VAE round trip %.3f)", perfusion, base,
           calibration.own_photos, *calibration.vae_round_trip);
     if (!wins) QEXPECT_FAIL("", "concepts on the demo model do not yet beat the base model's fidelity (issue 4)", Continue);
-    QVERIFY2(perfusion > base, ("fidelity: Perfusion " + std::to_string(perfusion) + ", base model " +
+    QVERIFY2(perfusion > base + margin, ("fidelity: Perfusion " + std::to_string(perfusion) + ", base model " +
                                 std::to_string(base)).c_str());
   }
 };

@@ -1,11 +1,16 @@
 // Generation with Perfusion concepts: the ConceptSet applied to a loaded model, the gate
-// (beta) moving the result without retraining, global locking, several concepts at once,
-// incompatible concepts refused, and the CLI's generate --concept and sweep.
+// (beta) moving the result without retraining, the prompt-matched gate, global locking, several
+// concepts at once, incompatible concepts refused, and the CLI's generate --concept and sweep.
 #include "core/common/error.h"
 #include "core/image/png.h"
 #include "core/models/text_encoder.h"
 #include "core/models/unet.h"
 #include "core/perfusion/concept_file.h"
+#include "core/perfusion/perfusion_edit.h"
+#include "core/perfusion/prompt_matched_gate.h"
+#include "core/perfusion/covariance.h"
+#include "core/perfusion/training_templates.h"
+#include "core/pipeline/generation_parameters.h"
 #include "core/pipeline/concept_set.h"
 #include "core/pipeline/stable_diffusion.h"
 #include "core/pipeline/text_to_image.h"
@@ -115,6 +120,66 @@ class ConceptGenerationTest : public QObject {
     set.set_all_betas(0.4);
     const auto again = pipeline::text_to_image(*model_, request("a photo of a <tom> on the grass"), hooks);
     QVERIFY(torch::equal(again.images, open_gate.images));
+  }
+
+  void prompt_matched_gate_follows_the_prompt() {
+    pipeline::ConceptSet set(*model_, dir_.filePath("cache").toStdString());
+    const auto tom = concepts::load_concept(dir_.filePath("tom.safetensors").toStdString());
+    set.add(tom);
+    QVERIFY(set.prompt_matched_gate());  // the default
+    const auto c_inv = set.covariance().inverse.inverse;
+    const auto token_encoding = [&](const std::string& prompt, int64_t position) {
+      c10::InferenceMode guard;
+      const auto ids = model_->tokenizer().encode_padded(prompt, 77);
+      return model_->text_encoder().forward(torch::tensor(ids, torch::kLong).unsqueeze(0))[0][position].to(torch::kFloat32);
+    };
+    // What the trainer starts i* from: the token's mean encoding over the training templates.
+    std::vector<at::Tensor> in_templates;
+    for (const auto& t : concepts::training_templates()) {
+      const auto layout = concepts::template_ids(model_->tokenizer(), t, {*model_->tokenizer().token_to_id("<tom>")}, 77);
+      c10::InferenceMode guard;
+      in_templates.push_back(model_->text_encoder()
+                                 .forward(torch::tensor(layout.ids, torch::kLong).unsqueeze(0))[0][layout.positions.front()]
+                                 .to(torch::kFloat32));
+    }
+    const auto in_training = torch::stack(in_templates).mean(0);
+    const double a = concepts::gate_coefficient(in_training, tom.i_star, c_inv);
+    // After "a small fluffy" the causal encoder places the token elsewhere (position 4).
+    const std::string moved = "a small fluffy <tom> on the grass";
+    const auto in_prompt = token_encoding(moved, 4);
+    set.prepare(moved, "", 1, false);
+    const auto& matched = set.edit().concept_at(0);
+    qInfo("a(e) of <tom>: in the training templates %.3f; after 'a small fluffy' on the trained i* %.3f, on the matched one %.3f",
+          a, concepts::gate_coefficient(in_prompt, tom.i_star, c_inv), concepts::gate_coefficient(in_prompt, matched.i_star, c_inv));
+    // The prompt's token leaves the residual e - a i* it left in the training templates.
+    const auto residual = (in_prompt - a * matched.i_star) - (in_training - a * tom.i_star);
+    QVERIFY2(residual.abs().max().item<double>() < 1e-4 * std::max(1.0, in_training.abs().max().item<double>()),
+             std::to_string(residual.abs().max().item<double>()).c_str());
+    // Locked to the supercategory's encoding where the prompt puts it.
+    QVERIFY(torch::allclose(matched.i_super, token_encoding("a small fluffy cat on the grass", 4), 1e-4, 1e-5));
+    // A prompt without the token, and the trained gate, keep the concept's own vectors.
+    set.prepare("a photo of a dog", "", 1, false);
+    QVERIFY(torch::equal(set.edit().concept_at(0).i_star, tom.i_star));
+    set.prepare(moved, "", 1, false);
+    set.set_prompt_matched_gate(false);
+    set.prepare(moved, "", 1, false);
+    QVERIFY(torch::equal(set.edit().concept_at(0).i_star, tom.i_star));
+    QVERIFY(torch::equal(set.edit().concept_at(0).i_super, tom.i_super));
+  }
+
+  void generation_record_keeps_the_gate_mode() {
+    pipeline::GenerationRecord record;
+    record.request.prompt = "a photo of a <tom>";
+    record.concepts.push_back({"<tom>", "tom.safetensors", 0.5, 0.15});
+    QVERIFY(pipeline::a1111_parameters(record).find("trained gate") == std::string::npos);
+    QVERIFY(pipeline::generation_record_from_json(pipeline::to_json(record)).prompt_matched_gate);
+    record.prompt_matched_gate = false;
+    QVERIFY(pipeline::a1111_parameters(record).find("Perfusion: \"<tom>: beta 0.5 tau 0.15, trained gate\"") != std::string::npos);
+    QVERIFY(!pipeline::generation_record_from_json(pipeline::to_json(record)).prompt_matched_gate);
+    // Images saved before the prompt-matched gate existed were made with the trained one.
+    auto old = pipeline::to_json(record);
+    old.erase("prompt_matched_gate");
+    QVERIFY(!pipeline::generation_record_from_json(old).prompt_matched_gate);
   }
 
   void two_concepts_and_global_locking() {
