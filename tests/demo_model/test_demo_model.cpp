@@ -36,6 +36,21 @@ class TestDemoModel : public QObject {
  private:
   QTemporaryDir dir_;
   std::string path(const std::string& name) const { return (dir_.path() + "/").toStdString() + name; }
+
+  // A share of the training stream added after specs were first written: an older spec reads 0,
+  // the setter refuses `out_of_range`, and `value` stays with a resumed run.
+  void checkShareInSpec(DemoPretrainer& trainer, const char* key, double DemoModelSpec::*field,
+                        void (DemoPretrainer::*set)(double), double value, double out_of_range) {
+    nlohmann::json old_spec = DemoModelSpec::micro().to_json();
+    QVERIFY2(old_spec.contains(key), key);
+    old_spec.erase(key);
+    QCOMPARE(DemoModelSpec::from_json(old_spec).*field, 0.0);
+    (trainer.*set)(value);
+    QVERIFY_THROWS_EXCEPTION(Error, (trainer.*set)(out_of_range));
+    const std::string saved = path(std::string(key) + "-state"), resumed = path(std::string(key) + "-resumed");
+    trainer.save_state(saved);
+    QCOMPARE(DemoPretrainer::resume(saved, resumed)->spec().*field, value);
+  }
   // The caption's pieces up to key position `position` (the start token is position 0), joined.
   static std::string spell(const perfusion::text::Tokenizer& tokenizer, const std::string& caption, int64_t position) {
     const auto ids = tokenizer.encode(caption);
@@ -159,11 +174,7 @@ class TestDemoModel : public QObject {
       }
     QVERIFY_THROWS_EXCEPTION(Error, perfusion::demo_model::drop_padding(context, ids, torch::randn({1, 5, 4}), 2, 3, dropped));
 
-    // In training: a spec written before it existed reads as 0; the share round-trips, changes
-    // what the UNet sees, and stays with a resumed run.
-    nlohmann::json old_spec = DemoModelSpec::micro().to_json();
-    old_spec.erase("padding_dropout");
-    QCOMPARE(DemoModelSpec::from_json(old_spec).padding_dropout, 0.0);
+    // In training: the share changes what the UNet sees; in the spec, checkShareInSpec.
     DemoModelSpec spec = DemoModelSpec::micro();
     spec.text_positions = spec.text_encoder.max_position_embeddings = 40;  // micro's 16 leave no pads
     auto plain = DemoPretrainer::from_scratch(spec, 9, path("pads-plain"));
@@ -174,9 +185,8 @@ class TestDemoModel : public QObject {
     }
     blanked->set_padding_dropout(1.0);
     QVERIFY(blanked->train_step() != plain->train_step());
-    QVERIFY_THROWS_EXCEPTION(Error, blanked->set_padding_dropout(1.5));
-    blanked->save_state(path("pads-blank"));
-    QCOMPARE(DemoPretrainer::resume(path("pads-blank"), path("pads-blank2"))->spec().padding_dropout, 1.0);
+    checkShareInSpec(*blanked, "padding_dropout", &DemoModelSpec::padding_dropout, &DemoPretrainer::set_padding_dropout,
+                     1.0, 1.5);
   }
 
   void wordAttentionFindsTheShapeWordAndRaisesItsShare() {
@@ -291,14 +301,8 @@ class TestDemoModel : public QObject {
       QCOMPARE((first_mask * second_mask).sum().item<float>(), 0.0f);
     }
 
-    // The spec: old specs read 0; the share round-trips, is checked and stays with a resumed run.
-    nlohmann::json old_spec = DemoModelSpec::micro().to_json();
-    old_spec.erase("paired_fraction");
-    QCOMPARE(DemoModelSpec::from_json(old_spec).paired_fraction, 0.0);
-    trainer->set_paired_fraction(0.25);
-    QVERIFY_THROWS_EXCEPTION(Error, trainer->set_paired_fraction(1.5));
-    trainer->save_state(path("paired"));
-    QCOMPARE(DemoPretrainer::resume(path("paired"), path("paired2"))->spec().paired_fraction, 0.25);
+    checkShareInSpec(*trainer, "paired_fraction", &DemoModelSpec::paired_fraction, &DemoPretrainer::set_paired_fraction,
+                     0.25, 1.5);
   }
 
   void describedLooksChangeOnlyTheFreeLooksCaptions() {
@@ -346,13 +350,8 @@ class TestDemoModel : public QObject {
     }
     QVERIFY2(half_described > 0 && half_described < with_look, std::to_string(half_described).c_str());
 
-    nlohmann::json old_spec = DemoModelSpec::micro().to_json();
-    old_spec.erase("described_look_fraction");
-    QCOMPARE(DemoModelSpec::from_json(old_spec).described_look_fraction, 0.0);
-    trainer->set_described_look_fraction(0.5);
-    QVERIFY_THROWS_EXCEPTION(Error, trainer->set_described_look_fraction(-0.1));
-    trainer->save_state(path("described"));
-    QCOMPARE(DemoPretrainer::resume(path("described"), path("described2"))->spec().described_look_fraction, 0.5);
+    checkShareInSpec(*trainer, "described_look_fraction", &DemoModelSpec::described_look_fraction,
+                     &DemoPretrainer::set_described_look_fraction, 0.5, -0.1);
   }
 
   void noiseScheduleFollowsTheSpec() {
