@@ -4,8 +4,8 @@
 // The gate recognises a concept by the coefficient a(e) of the token's encoding e on i* in the
 // C⁻¹ metric. A causal text encoder encodes the token from everything before it, so after
 // "a small" or "… next to a" it lands far from its encoding in the training templates, and the
-// trained i* leaves the gate shut there: on the demo model, a(e) falls from 1.1 after "a" to
-// 0.2–0.6 after "a small" and 0.02–0.4 in the companion's slot, against the gate's β of 0.7.
+// trained i* leaves the gate shut there: on the demo model, a(e) falls from 1.08–1.19 after "a"
+// to 0.49–0.72 after "a small" and 0.02–0.42 in the companion's slot, against a β of 0.7.
 //
 // With e_t the token's encoding in the training templates, a_t = a(e_t) and e_p its encoding in
 // the prompt, the matched vector is
