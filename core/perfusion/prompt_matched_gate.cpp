@@ -1,6 +1,7 @@
 #include "core/perfusion/prompt_matched_gate.h"
 
 #include "core/common/error.h"
+#include "core/perfusion/concept_subspace.h"
 
 #include <torch/torch.h>
 
@@ -9,10 +10,8 @@
 namespace perfusion::concepts {
 
 double gate_coefficient(const at::Tensor& encoding, const at::Tensor& i_star, const at::Tensor& inverse_covariance) {
-  const auto metric = inverse_covariance.to(torch::kFloat64);
-  const auto star = i_star.to(torch::kFloat64);
-  const auto weighted = metric.matmul(star);
-  return (encoding.to(torch::kFloat64).dot(weighted) / star.dot(weighted)).item<double>();
+  const ConceptSubspace one(inverse_covariance, {i_star}, {"i*"}, torch::kFloat64, torch::kCPU);
+  return one.coefficients(encoding.detach().to(torch::kCPU, torch::kFloat64).reshape({1, -1})).item<double>();
 }
 
 at::Tensor prompt_matched_i_star(const at::Tensor& i_star, const at::Tensor& in_training, const at::Tensor& in_prompt,

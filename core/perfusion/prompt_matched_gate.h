@@ -20,7 +20,8 @@
 
 namespace perfusion::concepts {
 
-// a(e) = eᵀC⁻¹i* / (i*ᵀC⁻¹i*) for one concept (float32 vectors [d], C⁻¹ [d, d]).
+// a(e) = eᵀC⁻¹i* / (i*ᵀC⁻¹i*) for one concept (ConceptSubspace's coefficient; vectors [d],
+// C⁻¹ [d, d]). Throws perfusion::Error where i* is zero in the metric.
 double gate_coefficient(const at::Tensor& encoding, const at::Tensor& i_star, const at::Tensor& inverse_covariance);
 
 // i*_p above. Throws perfusion::Error when the training encoding has (nearly) no component

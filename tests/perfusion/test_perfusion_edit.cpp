@@ -35,9 +35,7 @@ Setup make_setup(int64_t d, int64_t inner, uint64_t seed) {
   Setup s;
   s.d = d;
   s.inner = inner;
-  // An anisotropic SPD matrix, like text-encoding statistics: random factors with spread scales.
-  auto factors = torch::randn({d, 2 * d}, torch::kFloat64) * torch::logspace(0, -1.5, 2 * d, 10, torch::kFloat64);
-  s.covariance = factors.matmul(factors.t()) / (2.0 * d) + 1e-3 * torch::eye(d, torch::kFloat64);
+  s.covariance = test::anisotropic_covariance(d);
   s.inverse_covariance = torch::linalg_inv(s.covariance);
   s.w_k = torch::randn({inner, d}) / std::sqrt(static_cast<double>(d));
   s.w_v = torch::randn({inner, d}) / std::sqrt(static_cast<double>(d));

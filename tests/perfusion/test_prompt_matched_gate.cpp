@@ -3,6 +3,7 @@
 // training encoding has no component along i*.
 #include "core/common/error.h"
 #include "core/perfusion/prompt_matched_gate.h"
+#include "tests/support/test_support.h"
 
 #include <QtTest/QtTest>
 #include <torch/torch.h>
@@ -20,10 +21,8 @@ struct Metric {
 
 Metric make_metric(int64_t d, double a, uint64_t seed) {
   torch::manual_seed(seed);
-  auto factors = torch::randn({d, 2 * d}, torch::kFloat64) * torch::logspace(0, -1.5, 2 * d, 10, torch::kFloat64);
-  const auto covariance = factors.matmul(factors.t()) / (2.0 * d) + 1e-3 * torch::eye(d, torch::kFloat64);
   Metric m;
-  m.inverse_covariance = torch::linalg_inv(covariance);
+  m.inverse_covariance = torch::linalg_inv(test::anisotropic_covariance(d));
   const auto star = torch::randn({d}, torch::kFloat64) * 2.0;
   auto other = torch::randn({d}, torch::kFloat64);
   const auto u = m.inverse_covariance.matmul(star);

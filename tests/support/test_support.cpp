@@ -42,4 +42,10 @@ std::string describe(const Difference& d) {
   return s.str();
 }
 
+at::Tensor anisotropic_covariance(int64_t d) {
+  const auto factors =
+      torch::randn({d, 2 * d}, torch::kFloat64) * torch::logspace(0, -1.5, 2 * d, 10, torch::kFloat64);
+  return factors.matmul(factors.t()) / (2.0 * d) + 1e-3 * torch::eye(d, torch::kFloat64);
+}
+
 }  // namespace perfusion::test

@@ -21,4 +21,8 @@ Difference compare(const at::Tensor& actual, const at::Tensor& reference);
 bool within_relative(const Difference& d, double rel);
 std::string describe(const Difference& d);
 
+// An anisotropic SPD matrix [d, d] in float64, like the covariance of text encodings: random
+// factors with spread scales, from torch's global generator (seed it first).
+at::Tensor anisotropic_covariance(int64_t d);
+
 }  // namespace perfusion::test
