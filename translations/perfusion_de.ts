@@ -745,8 +745,8 @@ Die Ergebnisse erscheinen hier, jeder Lauf bleibt unten im Verlauf erhalten.</tr
         <translation>Schlüssel an Oberkategorien binden (globales Locking)</translation>
     </message>
     <message>
-        <source>Type &lt; to choose a concept from the library. Known concept tokens are shown in blue, unknown ones in red.</source>
-        <translation>Mit &lt; ein Konzept aus der Bibliothek wählen. Bekannte Konzept-Tokens erscheinen blau, unbekannte rot.</translation>
+        <source>Type &lt; to choose a concept from the library. Known concept tokens are shown in blue, unknown ones in red. Separate prompts with | to draw them side by side, from left to right, each in its own part of the picture.</source>
+        <translation>Mit &lt; ein Konzept aus der Bibliothek wählen. Bekannte Konzept-Tokens erscheinen blau, unbekannte rot. Mit | getrennte Prompts werden nebeneinander gezeichnet, von links nach rechts, jeder in seinem Teil des Bildes.</translation>
     </message>
     <message>
         <source>Global locking: the attention keys of the whole prompt are computed as if each concept token were its supercategory word, and only the values carry the concept. The layout follows what the base model draws for the supercategory, often at some cost in likeness. Off (the default), each concept&apos;s keys are locked by its own edit.</source>

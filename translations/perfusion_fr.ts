@@ -745,8 +745,8 @@ Les résultats s’affichent ici, et chaque génération est conservée dans l�
         <translation>Verrouiller les clés sur les supercatégories (verrouillage global)</translation>
     </message>
     <message>
-        <source>Type &lt; to choose a concept from the library. Known concept tokens are shown in blue, unknown ones in red.</source>
-        <translation>Tapez &lt; pour choisir un concept de la bibliothèque. Les jetons connus sont en bleu, les inconnus en rouge.</translation>
+        <source>Type &lt; to choose a concept from the library. Known concept tokens are shown in blue, unknown ones in red. Separate prompts with | to draw them side by side, from left to right, each in its own part of the picture.</source>
+        <translation>Tapez &lt; pour choisir un concept de la bibliothèque. Les jetons connus sont en bleu, les inconnus en rouge. Séparez des prompts par | pour les dessiner côte à côte, de gauche à droite, chacun dans sa partie de l&apos;image.</translation>
     </message>
     <message>
         <source>Global locking: the attention keys of the whole prompt are computed as if each concept token were its supercategory word, and only the values carry the concept. The layout follows what the base model draws for the supercategory, often at some cost in likeness. Off (the default), each concept&apos;s keys are locked by its own edit.</source>

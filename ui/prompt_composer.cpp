@@ -75,7 +75,8 @@ PromptComposer::PromptComposer(QWidget* parent)
   fidelity_->setObjectName("fidelitySlider");
   globalLocking_->setObjectName("globalLocking");
   prompt_->setToolTip(tr("Type < to choose a concept from the library. Known concept tokens are shown in blue, "
-                         "unknown ones in red."));
+                         "unknown ones in red. Separate prompts with | to draw them side by side, from left to right, "
+                         "each in its own part of the picture."));
 
   // Sampler names as SD tools show them; not translated.
   sampler_->addItem(QStringLiteral("Euler a"), QStringLiteral("euler_a"));

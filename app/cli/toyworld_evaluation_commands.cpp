@@ -216,12 +216,15 @@ int run_toyworld_eval(const std::vector<std::string>& argv) {
   for (const auto& p : evaluation::operating_points(eval.samples))
     std::printf("%-15s beta %.2f  fidelity %.3f  alignment %.3f  (%d images)\n", p.method.c_str(), p.beta, p.fidelity,
                 p.alignment, p.images);
-  std::printf("two concepts in one prompt: both present in %.0f%% of %zu images",
-              100 * evaluation::both_present_rate(eval.pairs), eval.pairs.size());
-  if (!eval.calibration.empty() && eval.calibration.front().round_trip_threshold)
-    std::printf(" (%.0f%% against the VAE round-trip thresholds)",
-                100 * evaluation::both_present_rate(eval.pairs, evaluation::PresenceThreshold::VaeRoundTrip));
-  std::printf("\n");
+  const bool round_trip = !eval.calibration.empty() && eval.calibration.front().round_trip_threshold;
+  for (const auto& [label, pairs] : {std::pair{"in one prompt", &eval.pairs}, std::pair{"side by side", &eval.side_by_side}}) {
+    std::printf("two concepts %s: both present in %.0f%% of %zu images", label, 100 * evaluation::both_present_rate(*pairs),
+                pairs->size());
+    if (round_trip)
+      std::printf(" (%.0f%% against the VAE round-trip thresholds)",
+                  100 * evaluation::both_present_rate(*pairs, evaluation::PresenceThreshold::VaeRoundTrip));
+    std::printf("\n");
+  }
   std::printf("wrote %s/summary.json, samples.csv, pareto.png (%.0f s)\n", out.c_str(), eval.seconds);
   return 0;
 #else

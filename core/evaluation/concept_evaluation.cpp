@@ -135,6 +135,13 @@ const std::vector<std::string>& pair_prompts() {
   return prompts;
 }
 
+const std::vector<std::string>& side_by_side_prompts() {
+  static const std::vector<std::string> prompts{
+      "a small {a} on the left, on a white background | a small {b} on the right, on a white background",
+      "a small {a} on the left, on a gray background | a small {b} on the right, on a gray background"};
+  return prompts;
+}
+
 std::vector<OperatingPoint> operating_points(const std::vector<ConceptSample>& samples) {
   std::map<std::pair<std::string, double>, OperatingPoint> points;
   for (const auto& s : samples) {
@@ -282,35 +289,39 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
         throw Error("no calibration for " + name);
       };
       const InstanceCalibration &ca = calibration(a), &cb = calibration(b);
-      for (size_t p = 0; p < pair_prompts().size(); ++p) {
-        std::string prompt = pair_prompts()[p];
-        prompt.replace(prompt.find("{a}"), 3, token_for(a));
-        prompt.replace(prompt.find("{b}"), 3, token_for(b));
-        const auto pictures = generate(model, eval.options, prompt, toyworld::mix_seed(options.seed ^ 0x2c, p), &set);
-        for (size_t i = 0; i < pictures.size(); ++i) {
-          const auto fa = toyworld::object_fidelities(pictures[i], references.at(a));
-          const auto fb = toyworld::object_fidelities(pictures[i], references.at(b));
-          // Two distinct objects, one reaching each threshold.
-          const auto both_reach = [&](double threshold_a, double threshold_b) {
-            for (size_t x = 0; x < fa.size(); ++x)
-              for (size_t y = 0; y < fb.size(); ++y)
-                if (x != y && fa[x].score >= threshold_a && fb[y].score >= threshold_b) return true;
-            return false;
-          };
-          const auto best = [](const std::vector<toyworld::Fidelity>& f) {
-            double m = 0;
-            for (const auto& x : f) m = std::max(m, x.score);
-            return m;
-          };
-          PairSample sample{a, b, static_cast<int>(p), static_cast<int>(i)};
-          sample.both_present = both_reach(ca.threshold, cb.threshold);
-          if (ca.round_trip_threshold && cb.round_trip_threshold)
-            sample.both_present_round_trip = both_reach(*ca.round_trip_threshold, *cb.round_trip_threshold);
-          sample.first_fidelity = best(fa);
-          sample.second_fidelity = best(fb);
-          eval.pairs.push_back(sample);
+      const auto score_pairs = [&](const std::vector<std::string>& texts, uint64_t seed_salt, std::vector<PairSample>& out) {
+        for (size_t p = 0; p < texts.size(); ++p) {
+          std::string prompt = texts[p];
+          prompt.replace(prompt.find("{a}"), 3, token_for(a));
+          prompt.replace(prompt.find("{b}"), 3, token_for(b));
+          const auto pictures = generate(model, eval.options, prompt, toyworld::mix_seed(options.seed ^ seed_salt, p), &set);
+          for (size_t i = 0; i < pictures.size(); ++i) {
+            const auto fa = toyworld::object_fidelities(pictures[i], references.at(a));
+            const auto fb = toyworld::object_fidelities(pictures[i], references.at(b));
+            // Two distinct objects, one reaching each threshold.
+            const auto both_reach = [&](double threshold_a, double threshold_b) {
+              for (size_t x = 0; x < fa.size(); ++x)
+                for (size_t y = 0; y < fb.size(); ++y)
+                  if (x != y && fa[x].score >= threshold_a && fb[y].score >= threshold_b) return true;
+              return false;
+            };
+            const auto best = [](const std::vector<toyworld::Fidelity>& f) {
+              double m = 0;
+              for (const auto& x : f) m = std::max(m, x.score);
+              return m;
+            };
+            PairSample sample{a, b, static_cast<int>(p), static_cast<int>(i)};
+            sample.both_present = both_reach(ca.threshold, cb.threshold);
+            if (ca.round_trip_threshold && cb.round_trip_threshold)
+              sample.both_present_round_trip = both_reach(*ca.round_trip_threshold, *cb.round_trip_threshold);
+            sample.first_fidelity = best(fa);
+            sample.second_fidelity = best(fb);
+            out.push_back(sample);
+          }
         }
-      }
+      };
+      score_pairs(pair_prompts(), 0x2c, eval.pairs);
+      score_pairs(side_by_side_prompts(), 0x5b, eval.side_by_side);
     }
   }
   eval.seconds = seconds_since(start);

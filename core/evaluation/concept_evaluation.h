@@ -62,6 +62,9 @@ const std::vector<EvaluationPrompt>& evaluation_prompts();
 // stands where the world's captions name the companion, the only second object the shipped
 // model knows.
 const std::vector<std::string>& pair_prompts();
+// The same pairs side by side (pipeline/prompt_regions.h): "{a}" in the left region's prompt,
+// "{b}" in the right one's, each the main object of its half.
+const std::vector<std::string>& side_by_side_prompts();
 
 // Share of the prompt's checkable attributes the scored picture shows: background, position,
 // and a companion present exactly when asked (with the asked shape).
@@ -88,7 +91,7 @@ struct TrainedConcept {
 // distinct objects each reach their concept's presence threshold.
 struct PairSample {
   std::string first, second;
-  int prompt = 0;  // index into pair_prompts()
+  int prompt = 0;  // index into pair_prompts() (or side_by_side_prompts())
   int sample = 0;
   bool both_present = false;  // against the photos' thresholds (InstanceCalibration::threshold)
   // Against the VAE round-trip thresholds (latent-space models; false otherwise).
@@ -115,7 +118,8 @@ struct ConceptEvaluation {
   std::vector<InstanceCalibration> calibration;
   std::vector<TrainedConcept> trained;
   std::vector<ConceptSample> samples;
-  std::vector<PairSample> pairs;
+  std::vector<PairSample> pairs;         // one prompt
+  std::vector<PairSample> side_by_side;  // the same pairs, one region each
   double seconds = 0;
 };
 

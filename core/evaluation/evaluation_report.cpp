@@ -102,16 +102,23 @@ json concept_summary(const ConceptEvaluation& eval) {
                            {"vae_round_trip", optional_json(c.vae_round_trip)},
                            {"same_class_round_trip", optional_json(c.same_class_round_trip)},
                            {"round_trip_threshold", optional_json(c.round_trip_threshold)}});
-  json pairs = json::array();
-  for (const auto& p : eval.pairs)
-    pairs.push_back({{"first", p.first},
-                     {"second", p.second},
-                     {"prompt", p.prompt},
-                     {"sample", p.sample},
-                     {"first_fidelity", p.first_fidelity},
-                     {"second_fidelity", p.second_fidelity},
-                     {"both_present", p.both_present},
-                     {"both_present_round_trip", p.both_present_round_trip}});
+  const auto pair_report = [](const std::vector<PairSample>& samples, const std::vector<std::string>& prompts) {
+    json pictures = json::array();
+    for (const auto& p : samples)
+      pictures.push_back({{"first", p.first},
+                          {"second", p.second},
+                          {"prompt", p.prompt},
+                          {"sample", p.sample},
+                          {"first_fidelity", p.first_fidelity},
+                          {"second_fidelity", p.second_fidelity},
+                          {"both_present", p.both_present},
+                          {"both_present_round_trip", p.both_present_round_trip}});
+    return json{{"images", samples.size()},
+                {"prompts", prompts},
+                {"both_present", both_present_rate(samples)},
+                {"both_present_round_trip", both_present_rate(samples, PresenceThreshold::VaeRoundTrip)},
+                {"pictures", pictures}};
+  };
   return {{"instances", [&] {
              json names = json::array();
              for (const auto& c : eval.calibration) names.push_back(c.instance);
@@ -134,12 +141,8 @@ json concept_summary(const ConceptEvaluation& eval) {
           {"samples_per_prompt", o.samples_per_prompt},
           {"seed", o.seed},
           {"operating_points", points},
-          {"two_concepts",
-           {{"images", eval.pairs.size()},
-            {"prompts", pair_prompts()},
-            {"both_present", both_present_rate(eval.pairs)},
-            {"both_present_round_trip", both_present_rate(eval.pairs, PresenceThreshold::VaeRoundTrip)},
-            {"pictures", pairs}}},
+          {"two_concepts", pair_report(eval.pairs, pair_prompts())},
+          {"two_concepts_side_by_side", pair_report(eval.side_by_side, side_by_side_prompts())},
           {"calibration", calibration},
           {"trained", trained},
           {"seconds", eval.seconds}};

@@ -9,6 +9,7 @@
 #include "core/perfusion/perfusion_edit.h"
 #include "core/perfusion/prompt_matched_gate.h"
 #include "core/perfusion/training_templates.h"
+#include "core/pipeline/prompt_regions.h"
 #include "core/pipeline/stable_diffusion.h"
 #include "core/text/tokenizer.h"
 
@@ -29,7 +30,7 @@ ConceptSet::ConceptSet(StableDiffusion& model, const std::string& cache_dir) : m
   covariance_ = std::make_unique<concepts::Covariance>(concepts::load_or_compute_covariance(
       model.checkpoint().fingerprint, cache_dir, model.text_encoder(), model.tokenizer(),
       model.checkpoint().covariance_captions));
-  edit_ = std::make_unique<concepts::PerfusionEdit>(covariance_->inverse.inverse);
+  edits_.push_back(std::make_unique<concepts::PerfusionEdit>(covariance_->inverse.inverse));
 }
 
 ConceptSet::~ConceptSet() = default;
@@ -49,17 +50,18 @@ size_t ConceptSet::add(concepts::Concept learned, double beta, double tau) {
   for (const auto& c : concepts_) all.push_back(c.get());
   all.push_back(owned.get());
   concepts::apply_concept_tokens(model_.tokenizer(), model_.text_encoder(), all);
-  const size_t index = edit_->add_concept(concepts::EditConcept::from(*owned, beta, tau));
+  size_t index = 0;
+  for (auto& edit : edits_) index = edit->add_concept(concepts::EditConcept::from(*owned, beta, tau));
   concepts_.push_back(std::move(owned));
   return index;
 }
 
-double ConceptSet::beta(size_t index) const { return edit_->concept_at(index).beta; }
-double ConceptSet::tau(size_t index) const { return edit_->concept_at(index).tau; }
+double ConceptSet::beta(size_t index) const { return edits_.front()->concept_at(index).beta; }
+double ConceptSet::tau(size_t index) const { return edits_.front()->concept_at(index).tau; }
 
 void ConceptSet::set_gate(size_t index, double beta, double tau) {
   concepts::validate_gate(beta, tau);
-  edit_->set_gate(index, beta, tau);
+  for (auto& edit : edits_) edit->set_gate(index, beta, tau);
 }
 
 void ConceptSet::set_all_betas(double beta) {
@@ -99,8 +101,7 @@ at::Tensor ConceptSet::training_encoding(const concepts::Concept& learned) {
   return training_encodings_[learned.token] = rows.index_select(0, torch::tensor(positions, torch::kLong)).mean(0);
 }
 
-void ConceptSet::match_gate_to_prompt(const std::string& prompt) {
-  if (!prompt_matched_gate_ && !edit_holds_prompt_vectors_) return;  // the trained vectors are in place
+void ConceptSet::match_gate_to_prompt(const std::string& prompt, concepts::PerfusionEdit& edit) {
   const auto editing = attention_editing();
   std::vector<int64_t> ids;
   at::Tensor encoded, super_encoded;  // [length, d] float32 on the CPU
@@ -132,17 +133,29 @@ void ConceptSet::match_gate_to_prompt(const std::string& prompt) {
         // No i* can be matched for this concept: it keeps its trained gate.
       }
     }
-    edit_->set_i_star(i, i_star);
-    edit_->set_i_super(i, i_super);
+    edit.set_i_star(i, i_star);
+    edit.set_i_super(i, i_super);
   }
-  edit_holds_prompt_vectors_ = prompt_matched_gate_;
 }
 
-void ConceptSet::prepare(const std::string& prompt, const std::string& negative_prompt, int64_t batch, bool guided) {
-  match_gate_to_prompt(prompt);
+concepts::PerfusionEdit& ConceptSet::region_edit(size_t region) {
+  if (region >= kMaxRegions) throw Error("a prompt can have at most " + std::to_string(kMaxRegions) + " regions");
+  while (edits_.size() <= region) {
+    auto edit = std::make_unique<concepts::PerfusionEdit>(covariance_->inverse.inverse);
+    for (size_t i = 0; i < concepts_.size(); ++i)
+      edit->add_concept(concepts::EditConcept::from(*concepts_[i], beta(i), tau(i)));
+    edits_.push_back(std::move(edit));
+  }
+  return *edits_[region];
+}
+
+void ConceptSet::prepare(const std::string& prompt, const std::string& negative_prompt, int64_t batch, bool guided,
+                         size_t region) {
+  auto& edit = region_edit(region);
+  match_gate_to_prompt(prompt, edit);
   const auto editing = attention_editing();
   if (!global_locking_ || editing.empty()) {
-    edit_->set_key_context(at::Tensor());
+    edit.set_key_context(at::Tensor());
     return;
   }
   auto encode_keys = [&](const std::string& text) {
@@ -150,7 +163,9 @@ void ConceptSet::prepare(const std::string& prompt, const std::string& negative_
   };
   auto keys = encode_keys(prompt);
   if (guided) keys = torch::cat({encode_keys(negative_prompt), keys});
-  edit_->set_key_context(keys.to(model_.dtype()));
+  edit.set_key_context(keys.to(model_.dtype()));
 }
+
+const concepts::PerfusionEdit& ConceptSet::edit(size_t region) const { return *edits_.at(region); }
 
 }  // namespace perfusion::pipeline

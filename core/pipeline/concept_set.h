@@ -54,18 +54,20 @@ class ConceptSet {
   bool prompt_matched_gate() const { return prompt_matched_gate_; }
 
   // Prepares the edit for one generation whose UNet context is [negative (when guided), positive] x batch.
-  void prepare(const std::string& prompt, const std::string& negative_prompt, int64_t batch, bool guided);
-  const concepts::PerfusionEdit& edit() const { return *edit_; }
+  // A prompt of several regions (prompt_regions.h) has one edit per region, each prepared with
+  // its region's prompt; they share the concepts and gates.
+  void prepare(const std::string& prompt, const std::string& negative_prompt, int64_t batch, bool guided,
+               size_t region = 0);
+  const concepts::PerfusionEdit& edit(size_t region = 0) const;
   const concepts::Covariance& covariance() const { return *covariance_; }
 
  private:
   StableDiffusion& model_;
   std::unique_ptr<concepts::Covariance> covariance_;
-  std::unique_ptr<concepts::PerfusionEdit> edit_;
+  std::vector<std::unique_ptr<concepts::PerfusionEdit>> edits_;  // one per prompt region
   std::vector<std::unique_ptr<concepts::Concept>> concepts_;
   bool global_locking_ = false;
   bool prompt_matched_gate_ = true;
-  bool edit_holds_prompt_vectors_ = false;
 
   std::map<std::string, at::Tensor> training_encodings_;  // per token: e_t below
 
@@ -75,7 +77,9 @@ class ConceptSet {
   at::Tensor encode(const std::vector<int64_t>& ids);
   // The token's mean encoding over the model's training templates (e_t), cached per token.
   at::Tensor training_encoding(const concepts::Concept& learned);
-  void match_gate_to_prompt(const std::string& prompt);
+  // Sets each concept's i* and i_super in `edit`: matched to `prompt`, or the trained ones.
+  void match_gate_to_prompt(const std::string& prompt, concepts::PerfusionEdit& edit);
+  concepts::PerfusionEdit& region_edit(size_t region);  // created with the concepts on first use
 };
 
 }  // namespace perfusion::pipeline

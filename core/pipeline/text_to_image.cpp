@@ -6,6 +6,7 @@
 #include "core/models/vae.h"
 #include "core/perfusion/perfusion_edit.h"
 #include "core/pipeline/concept_set.h"
+#include "core/pipeline/prompt_regions.h"
 #include "core/pipeline/stable_diffusion.h"
 #include "core/sampling/random.h"
 #include "core/text/tokenizer.h"
@@ -35,6 +36,7 @@ void validate_request(const StableDiffusion& model, TextToImageRequest& request)
   if (request.batch < 1 || request.batch > kMaxBatch)
     throw Error("batch must be between 1 and " + std::to_string(kMaxBatch));
   if (!(request.guidance >= 0 && request.guidance <= 100)) throw Error("guidance must be between 0 and 100");
+  split_regions(request.prompt);  // throws on an empty region or too many
 }
 
 at::Tensor encode_prompt(StableDiffusion& model, const std::string& prompt, int64_t batch) {
@@ -52,14 +54,21 @@ TextToImageResult text_to_image(StableDiffusion& model, TextToImageRequest reque
   const auto device = model.device();
 
   TextToImageResult result;
-  auto positive = encode_prompt(model, request.prompt, request.batch);
+  const auto regions = split_regions(request.prompt);
+  // Region 0 is called with [negative, positive] when guided; the other regions with their
+  // positive prompt only, since the unconditional prediction is shared.
+  std::vector<at::Tensor> contexts;
+  auto positive = encode_prompt(model, regions[0], request.batch);
   result.prompt_embeds = guided ? torch::cat({encode_prompt(model, request.negative_prompt, request.batch), positive}) : positive;
-  auto context = result.prompt_embeds.to(model.dtype());
+  contexts.push_back(result.prompt_embeds.to(model.dtype()));
+  for (size_t r = 1; r < regions.size(); ++r) contexts.push_back(encode_prompt(model, regions[r], request.batch).to(model.dtype()));
   if (hooks.concepts && hooks.edit) throw Error("give either concepts or a cross-attention edit, not both");
-  const models::CrossAttentionEdit* edit = hooks.edit;
+  std::vector<const models::CrossAttentionEdit*> edits(regions.size(), hooks.edit);
   if (hooks.concepts && hooks.concepts->size() > 0) {
-    hooks.concepts->prepare(request.prompt, request.negative_prompt, request.batch, guided);
-    edit = &hooks.concepts->edit();
+    for (size_t r = 0; r < regions.size(); ++r) {
+      hooks.concepts->prepare(regions[r], request.negative_prompt, request.batch, guided && r == 0, r);
+      edits[r] = &hooks.concepts->edit(r);
+    }
   }
 
   auto scheduler = sampling::make_scheduler(request.sampler, model.scheduler_config());
@@ -74,6 +83,9 @@ TextToImageResult text_to_image(StableDiffusion& model, TextToImageRequest reque
   const int64_t scale = model.latent_scale();
   auto latents = sampling::randn({request.batch, latent_channels, request.height / scale, request.width / scale}, generator)
                      .to(device) * scheduler->init_noise_sigma();
+  const auto weights = regions.size() > 1
+                           ? region_weights(static_cast<int64_t>(regions.size()), latents.size(2), latents.size(3)).to(device)
+                           : at::Tensor();
 
   for (int64_t i = 0; i < calls; ++i) {
     if (hooks.cancel && hooks.cancel->load()) {
@@ -82,11 +94,24 @@ TextToImageResult text_to_image(StableDiffusion& model, TextToImageRequest reque
     }
     auto model_input = scheduler->scale_model_input(guided ? torch::cat({latents, latents}) : latents, i);
     auto t = torch::full({model_input.size(0)}, timesteps[i].item<double>(), torch::TensorOptions().dtype(torch::kFloat32).device(device));
-    auto noise = model.unet().forward(model_input.to(model.dtype()), t, context, edit).to(torch::kFloat32);
+    auto noise = model.unet().forward(model_input.to(model.dtype()), t, contexts[0], edits[0]).to(torch::kFloat32);
+    at::Tensor unconditional;
     if (guided) {
       auto chunks = noise.chunk(2);
-      noise = chunks[0] + request.guidance * (chunks[1] - chunks[0]);
+      unconditional = chunks[0];
+      noise = chunks[1];
     }
+    if (regions.size() > 1) {
+      // Each region's prediction where its weight is; the guided inputs are two copies, so
+      // either half is this step's scaled input.
+      const auto region_input = guided ? model_input.chunk(2)[1] : model_input;
+      const auto region_t = guided ? t.chunk(2)[1] : t;
+      noise = noise * weights[0];
+      for (size_t r = 1; r < regions.size(); ++r)
+        noise = noise + model.unet().forward(region_input.to(model.dtype()), region_t, contexts[r], edits[r]).to(torch::kFloat32) *
+                            weights[static_cast<int64_t>(r)];
+    }
+    if (guided) noise = unconditional + request.guidance * (noise - unconditional);
     latents = scheduler->step(noise, i, latents, generator);
     if (hooks.on_step) {
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -21,7 +21,7 @@ class StableDiffusion;
 class ConceptSet;
 
 struct TextToImageRequest {
-  std::string prompt;
+  std::string prompt;  // "A | B" draws A on the left and B on the right (prompt_regions.h)
   std::string negative_prompt;
   int64_t width = 0;   // 0: the model's default size
   int64_t height = 0;
@@ -40,7 +40,7 @@ struct StepProgress {
 
 struct TextToImageResult {
   at::Tensor images;         // [B, H, W, 3] float32 in [0, 1], on the CPU
-  at::Tensor prompt_embeds;  // [2B or B, 77, D]: [negative..., positive...] with guidance
+  at::Tensor prompt_embeds;  // [2B or B, 77, D]: [negative..., positive...] with guidance (first region's)
   at::Tensor final_latents;  // [B, 4, h, w]
   bool cancelled = false;
 };

@@ -102,6 +102,9 @@ class TestEvaluation : public QObject {
                     {"twotone-star", "base", 0.0, 0, 0, 0.1, 1.0}};
     eval.pairs = {{"twotone-star", "outlined-heart", 0, 0, true, true, 0.6, 0.7},
                   {"twotone-star", "outlined-heart", 0, 1, false, true, 0.45, 0.3}};
+    eval.side_by_side = {{"twotone-star", "outlined-heart", 1, 0, false, false, 0.2, 0.25},
+                         {"twotone-star", "outlined-heart", 1, 1, false, true, 0.4, 0.35},
+                         {"twotone-star", "outlined-heart", 0, 0, true, true, 0.6, 0.65}};
     write_concept_report(dir.path().toStdString(), eval);
 
     const auto summary = nlohmann::json::parse(read_text(dir.filePath("summary.json")));
@@ -126,6 +129,17 @@ class TestEvaluation : public QObject {
       QVERIFY(text.find("{a}") != std::string::npos && text.find("{b}") != std::string::npos);
     }
     QVERIFY(!pictures.at(1).at("both_present").get<bool>());
+    // The side-by-side pairs are reported on their own, with their own prompts (two regions each).
+    const auto& side_by_side = summary.at("two_concepts_side_by_side");
+    QCOMPARE(side_by_side.at("images").get<size_t>(), size_t(3));
+    QCOMPARE(side_by_side.at("both_present").get<double>(), 1.0 / 3);
+    QCOMPARE(side_by_side.at("both_present_round_trip").get<double>(), 2.0 / 3);
+    QCOMPARE(side_by_side.at("pictures").at(1).at("prompt").get<int>(), 1);
+    QCOMPARE(side_by_side.at("prompts").size(), side_by_side_prompts().size());
+    for (const auto& prompt : side_by_side.at("prompts")) {
+      const auto text = prompt.get<std::string>();
+      QVERIFY(text.find("{a}") < text.find('|') && text.find('|') < text.find("{b}"));
+    }
     // The training settings that decide the concepts are recorded.
     QVERIFY(summary.at("training_photo_captions").get<bool>());
     QCOMPARE(summary.at("training_lr_v").get<double>(), 0.3);

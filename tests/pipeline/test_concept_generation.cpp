@@ -197,6 +197,36 @@ class ConceptGenerationTest : public QObject {
     QVERIFY_THROWS_EXCEPTION(perfusion::Error, set.add(concepts::load_concept(dir_.filePath("tom.safetensors").toStdString())));
   }
 
+  void regions_have_their_own_edits() {
+    pipeline::ConceptSet set(*model_, dir_.filePath("cache").toStdString());
+    const auto tom = concepts::load_concept(dir_.filePath("tom.safetensors").toStdString());
+    const auto chair = concepts::load_concept(dir_.filePath("chair.safetensors").toStdString());
+    set.add(tom, 0.5, 0.15);
+    set.add(chair, 0.5, 0.15);
+    set.prepare("a photo of a <tom>", "", 1, false, 0);
+    set.prepare("a photo of a <my_chair>", "", 1, false, 1);
+    // Each region's edit matches the gate of the concept its prompt names, and keeps the
+    // trained vectors of the one it does not.
+    QVERIFY(!torch::equal(set.edit(0).concept_at(0).i_star, tom.i_star));
+    QVERIFY(torch::equal(set.edit(0).concept_at(1).i_star, chair.i_star));
+    QVERIFY(torch::equal(set.edit(1).concept_at(0).i_star, tom.i_star));
+    QVERIFY(!torch::equal(set.edit(1).concept_at(1).i_star, chair.i_star));
+    // The slider moves the gates of every region.
+    set.set_all_betas(0.6);
+    QCOMPARE(set.edit(1).concept_at(0).beta, 0.6);
+    QCOMPARE(set.edit(1).concept_at(1).beta, 0.6);
+
+    pipeline::GenerationHooks hooks;
+    hooks.concepts = &set;
+    const auto tom_alone = pipeline::text_to_image(*model_, request("a photo of a <tom>"), hooks);
+    const auto side_by_side = pipeline::text_to_image(*model_, request("a photo of a <tom> | a photo of a <my_chair>"), hooks);
+    QVERIFY(torch::isfinite(side_by_side.images).all().item<bool>());
+    QVERIFY(mean_abs_difference(side_by_side.images, tom_alone.images) > 1e-3);
+    // A prompt of one region after it uses the first edit again, as if no regions had been asked.
+    const auto again = pipeline::text_to_image(*model_, request("a photo of a <tom>"), hooks);
+    QVERIFY(torch::equal(again.images, tom_alone.images));
+  }
+
   void concept_for_another_model_is_refused() {
     auto other = concepts::load_concept(dir_.filePath("tom.safetensors").toStdString());
     other.token = "<other>";
