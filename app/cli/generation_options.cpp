@@ -52,7 +52,9 @@ std::vector<double> parse_number_list(const std::string& text, const std::string
 std::vector<OptionSpec> generation_option_specs() {
   return {
       {"model", true, false, kModelOptionHelp},
-      {"prompt", true, false, "what to draw (required); concept tokens such as <tom> may appear anywhere; \"A | B\" draws A on the left and B on the right"},
+      {"prompt", true, false,
+       "what to draw (required); concept tokens such as <tom> may appear anywhere; \"A | B\" draws A on the left "
+       "and B on the right"},
       {"negative", true, false, "negative prompt (default empty)"},
       {"seed", true, false, "random seed (default 0)"},
       {"steps", true, false, "sampling steps (default 50)"},

@@ -217,9 +217,10 @@ int run_toyworld_eval(const std::vector<std::string>& argv) {
     std::printf("%-15s beta %.2f  fidelity %.3f  alignment %.3f  (%d images)\n", p.method.c_str(), p.beta, p.fidelity,
                 p.alignment, p.images);
   const bool round_trip = !eval.calibration.empty() && eval.calibration.front().round_trip_threshold;
-  for (const auto& [label, pairs] : {std::pair{"in one prompt", &eval.pairs}, std::pair{"side by side", &eval.side_by_side}}) {
-    std::printf("two concepts %s: both present in %.0f%% of %zu images", label, 100 * evaluation::both_present_rate(*pairs),
-                pairs->size());
+  for (const auto& [label, pairs] :
+       {std::pair{"in one prompt", &eval.pairs}, std::pair{"side by side", &eval.side_by_side}}) {
+    std::printf("two concepts %s: both present in %.0f%% of %zu images", label,
+                100 * evaluation::both_present_rate(*pairs), pairs->size());
     if (round_trip)
       std::printf(" (%.0f%% against the VAE round-trip thresholds)",
                   100 * evaluation::both_present_rate(*pairs, evaluation::PresenceThreshold::VaeRoundTrip));

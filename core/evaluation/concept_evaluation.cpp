@@ -289,12 +289,14 @@ ConceptEvaluation evaluate_concepts(pipeline::StableDiffusion& model, const Conc
         throw Error("no calibration for " + name);
       };
       const InstanceCalibration &ca = calibration(a), &cb = calibration(b);
-      const auto score_pairs = [&](const std::vector<std::string>& texts, uint64_t seed_salt, std::vector<PairSample>& out) {
+      const auto score_pairs = [&](const std::vector<std::string>& texts, uint64_t seed_salt,
+                                   std::vector<PairSample>& out) {
         for (size_t p = 0; p < texts.size(); ++p) {
           std::string prompt = texts[p];
           prompt.replace(prompt.find("{a}"), 3, token_for(a));
           prompt.replace(prompt.find("{b}"), 3, token_for(b));
-          const auto pictures = generate(model, eval.options, prompt, toyworld::mix_seed(options.seed ^ seed_salt, p), &set);
+          const auto seed = toyworld::mix_seed(options.seed ^ seed_salt, p);
+          const auto pictures = generate(model, eval.options, prompt, seed, &set);
           for (size_t i = 0; i < pictures.size(); ++i) {
             const auto fa = toyworld::object_fidelities(pictures[i], references.at(a));
             const auto fb = toyworld::object_fidelities(pictures[i], references.at(b));

@@ -21,6 +21,41 @@ namespace {
 constexpr int64_t kMaxSide = 2048;
 constexpr int64_t kMaxBatch = 64;
 constexpr int64_t kMaxSteps = 1000;
+
+// What the UNet is called with, per prompt region (prompt_regions.h). Region 0's context is
+// [negative, positive] when guided; the others hold their positive prompt only, since the
+// unconditional prediction is shared.
+struct RegionConditioning {
+  std::vector<at::Tensor> contexts;
+  std::vector<const models::CrossAttentionEdit*> edits;
+  at::Tensor weights;  // [regions, 1, h, w]; undefined for one region
+};
+
+// One step's noise prediction, guided when asked: each region's conditional prediction counts
+// where its column weight is.
+at::Tensor predict_noise(StableDiffusion& model, const at::Tensor& model_input, const at::Tensor& t,
+                         const RegionConditioning& regions, bool guided, double guidance) {
+  auto noise =
+      model.unet().forward(model_input.to(model.dtype()), t, regions.contexts[0], regions.edits[0]).to(torch::kFloat32);
+  at::Tensor unconditional;
+  if (guided) {
+    auto chunks = noise.chunk(2);
+    unconditional = chunks[0];
+    noise = chunks[1];
+  }
+  if (regions.contexts.size() > 1) {
+    // The guided input is two copies of this step's scaled latents: either half will do.
+    const auto input = (guided ? model_input.chunk(2)[1] : model_input).to(model.dtype());
+    const auto region_t = guided ? t.chunk(2)[1] : t;
+    noise = noise * regions.weights[0];
+    for (size_t r = 1; r < regions.contexts.size(); ++r) {
+      const auto prediction =
+          model.unet().forward(input, region_t, regions.contexts[r], regions.edits[r]).to(torch::kFloat32);
+      noise = noise + prediction * regions.weights[static_cast<int64_t>(r)];
+    }
+  }
+  return guided ? unconditional + guidance * (noise - unconditional) : noise;
+}
 }  // namespace
 
 void validate_request(const StableDiffusion& model, TextToImageRequest& request) {
@@ -54,20 +89,19 @@ TextToImageResult text_to_image(StableDiffusion& model, TextToImageRequest reque
   const auto device = model.device();
 
   TextToImageResult result;
-  const auto regions = split_regions(request.prompt);
-  // Region 0 is called with [negative, positive] when guided; the other regions with their
-  // positive prompt only, since the unconditional prediction is shared.
-  std::vector<at::Tensor> contexts;
-  auto positive = encode_prompt(model, regions[0], request.batch);
+  const auto prompts = split_regions(request.prompt);
+  RegionConditioning regions;
+  auto positive = encode_prompt(model, prompts[0], request.batch);
   result.prompt_embeds = guided ? torch::cat({encode_prompt(model, request.negative_prompt, request.batch), positive}) : positive;
-  contexts.push_back(result.prompt_embeds.to(model.dtype()));
-  for (size_t r = 1; r < regions.size(); ++r) contexts.push_back(encode_prompt(model, regions[r], request.batch).to(model.dtype()));
+  regions.contexts.push_back(result.prompt_embeds.to(model.dtype()));
+  for (size_t r = 1; r < prompts.size(); ++r)
+    regions.contexts.push_back(encode_prompt(model, prompts[r], request.batch).to(model.dtype()));
   if (hooks.concepts && hooks.edit) throw Error("give either concepts or a cross-attention edit, not both");
-  std::vector<const models::CrossAttentionEdit*> edits(regions.size(), hooks.edit);
+  regions.edits.assign(prompts.size(), hooks.edit);
   if (hooks.concepts && hooks.concepts->size() > 0) {
-    for (size_t r = 0; r < regions.size(); ++r) {
-      hooks.concepts->prepare(regions[r], request.negative_prompt, request.batch, guided && r == 0, r);
-      edits[r] = &hooks.concepts->edit(r);
+    for (size_t r = 0; r < prompts.size(); ++r) {
+      hooks.concepts->prepare(prompts[r], request.negative_prompt, request.batch, guided && r == 0, r);
+      regions.edits[r] = &hooks.concepts->edit(r);
     }
   }
 
@@ -83,9 +117,8 @@ TextToImageResult text_to_image(StableDiffusion& model, TextToImageRequest reque
   const int64_t scale = model.latent_scale();
   auto latents = sampling::randn({request.batch, latent_channels, request.height / scale, request.width / scale}, generator)
                      .to(device) * scheduler->init_noise_sigma();
-  const auto weights = regions.size() > 1
-                           ? region_weights(static_cast<int64_t>(regions.size()), latents.size(2), latents.size(3)).to(device)
-                           : at::Tensor();
+  if (prompts.size() > 1)
+    regions.weights = region_weights(static_cast<int64_t>(prompts.size()), latents.size(2), latents.size(3)).to(device);
 
   for (int64_t i = 0; i < calls; ++i) {
     if (hooks.cancel && hooks.cancel->load()) {
@@ -94,24 +127,7 @@ TextToImageResult text_to_image(StableDiffusion& model, TextToImageRequest reque
     }
     auto model_input = scheduler->scale_model_input(guided ? torch::cat({latents, latents}) : latents, i);
     auto t = torch::full({model_input.size(0)}, timesteps[i].item<double>(), torch::TensorOptions().dtype(torch::kFloat32).device(device));
-    auto noise = model.unet().forward(model_input.to(model.dtype()), t, contexts[0], edits[0]).to(torch::kFloat32);
-    at::Tensor unconditional;
-    if (guided) {
-      auto chunks = noise.chunk(2);
-      unconditional = chunks[0];
-      noise = chunks[1];
-    }
-    if (regions.size() > 1) {
-      // Each region's prediction where its weight is; the guided inputs are two copies, so
-      // either half is this step's scaled input.
-      const auto region_input = guided ? model_input.chunk(2)[1] : model_input;
-      const auto region_t = guided ? t.chunk(2)[1] : t;
-      noise = noise * weights[0];
-      for (size_t r = 1; r < regions.size(); ++r)
-        noise = noise + model.unet().forward(region_input.to(model.dtype()), region_t, contexts[r], edits[r]).to(torch::kFloat32) *
-                            weights[static_cast<int64_t>(r)];
-    }
-    if (guided) noise = unconditional + request.guidance * (noise - unconditional);
+    const auto noise = predict_noise(model, model_input, t, regions, guided, request.guidance);
     latents = scheduler->step(noise, i, latents, generator);
     if (hooks.on_step) {
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
