@@ -2,8 +2,9 @@
 // Perfusion on the toy world (DESIGN.md §7): learn personal instances from rendered photos with
 // each training variant, generate a fixed prompt set across the gate bias β, and score every
 // picture for concept fidelity (does it look like the instance?) and prompt alignment (does
-// the rest of the picture follow the prompt?). Also: how often two concepts in one prompt
-// both appear, and how faithful the base model is without any concept (the floor).
+// the rest of the picture follow the prompt?). Also: how often two concepts both appear, in one
+// prompt and side by side ("A | B"), and how faithful the base model is without any concept
+// (the floor).
 #include "core/perfusion/concept.h"
 #include "core/perfusion/trainer.h"
 #include "core/toyworld/scorer.h"
