@@ -166,6 +166,9 @@ void ConceptSet::prepare(const std::string& prompt, const std::string& negative_
   edit.set_key_context(keys.to(model_.dtype()));
 }
 
-const concepts::PerfusionEdit& ConceptSet::edit(size_t region) const { return *edits_.at(region); }
+const concepts::PerfusionEdit& ConceptSet::edit(size_t region) const {
+  if (region >= edits_.size()) throw Error("no concepts were prepared for region " + std::to_string(region + 1));
+  return *edits_[region];
+}
 
 }  // namespace perfusion::pipeline

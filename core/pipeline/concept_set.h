@@ -1,7 +1,8 @@
 #pragma once
 // The concepts applied to one loaded model for generation: each is checked against the base
 // model, its token is added to the tokenizer with its embedding row, and one PerfusionEdit
-// (with the model's cached covariance) edits the UNet's cross-attention for all of them.
+// (with the model's cached covariance) edits the UNet's cross-attention for all of them; a
+// prompt of several side-by-side regions has one such edit per region.
 // The fidelity <-> alignment slider moves each concept's gate bias beta without retraining.
 #include "core/perfusion/concept.h"
 
@@ -58,6 +59,7 @@ class ConceptSet {
   // its region's prompt; they share the concepts and gates.
   void prepare(const std::string& prompt, const std::string& negative_prompt, int64_t batch, bool guided,
                size_t region = 0);
+  // The edit prepared for `region` (throws perfusion::Error for a region never prepared).
   const concepts::PerfusionEdit& edit(size_t region = 0) const;
   const concepts::Covariance& covariance() const { return *covariance_; }
 

@@ -4,9 +4,24 @@
 
 #include <torch/torch.h>
 
+#include <string_view>
+
 namespace perfusion::pipeline {
 
 namespace {
+// CLIP's special tokens, which a prompt may spell out (clip_pretokenizer.cpp): their bars do
+// not separate regions.
+constexpr std::string_view kSpecialTokens[] = {"<|startoftext|>", "<|endoftext|>"};
+
+size_t find_separator(const std::string& prompt, size_t from) {
+  for (size_t i = from; i < prompt.size(); ++i) {
+    for (const auto special : kSpecialTokens)
+      if (prompt.compare(i, special.size(), special) == 0) i += special.size() - 1;
+    if (i < prompt.size() && prompt[i] == kRegionSeparator) return i;
+  }
+  return std::string::npos;
+}
+
 std::string trimmed(const std::string& text) {
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return {};
@@ -15,11 +30,11 @@ std::string trimmed(const std::string& text) {
 }  // namespace
 
 std::vector<std::string> split_regions(const std::string& prompt) {
-  if (prompt.find(kRegionSeparator) == std::string::npos) return {prompt};
+  if (find_separator(prompt, 0) == std::string::npos) return {prompt};
   std::vector<std::string> regions;
   size_t begin = 0;
   while (true) {
-    const auto end = prompt.find(kRegionSeparator, begin);
+    const auto end = find_separator(prompt, begin);
     regions.push_back(trimmed(prompt.substr(begin, end == std::string::npos ? std::string::npos : end - begin)));
     if (regions.back().empty())
       throw Error("region " + std::to_string(regions.size()) + " of the prompt is empty: write a prompt on each side of '" +

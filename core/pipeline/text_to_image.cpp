@@ -97,6 +97,8 @@ TextToImageResult text_to_image(StableDiffusion& model, TextToImageRequest reque
   for (size_t r = 1; r < prompts.size(); ++r)
     regions.contexts.push_back(encode_prompt(model, prompts[r], request.batch).to(model.dtype()));
   if (hooks.concepts && hooks.edit) throw Error("give either concepts or a cross-attention edit, not both");
+  // A raw edit's state (a key context, say) is shaped for one call, not for every region's.
+  if (hooks.edit && prompts.size() > 1) throw Error("a cross-attention edit takes a prompt of one region");
   regions.edits.assign(prompts.size(), hooks.edit);
   if (hooks.concepts && hooks.concepts->size() > 0) {
     for (size_t r = 0; r < prompts.size(); ++r) {

@@ -51,7 +51,7 @@ struct GenerationHooks {
   // Perfusion concepts (prepared for this request's prompts and used as the edit), or a
   // raw cross-attention edit; at most one of the two.
   ConceptSet* concepts = nullptr;
-  const models::CrossAttentionEdit* edit = nullptr;
+  const models::CrossAttentionEdit* edit = nullptr;  // only with a prompt of one region
 };
 
 // Checks the request against the model (sizes, steps, batch) before anything is allocated;

@@ -225,6 +225,20 @@ class ConceptGenerationTest : public QObject {
     // A prompt of one region after it uses the first edit again, as if no regions had been asked.
     const auto again = pipeline::text_to_image(*model_, request("a photo of a <tom>"), hooks);
     QVERIFY(torch::equal(again.images, tom_alone.images));
+    // Global locking: region 0's keys are [negative, positive] x batch, the others' positive x batch.
+    set.set_global_locking(true);
+    auto locked = request("a photo of a <tom> | a photo of a <my_chair>");
+    locked.batch = 2;
+    const auto locked_images = pipeline::text_to_image(*model_, locked, hooks).images;
+    QCOMPARE(locked_images.size(0), int64_t(2));
+    QVERIFY(torch::isfinite(locked_images).all().item<bool>());
+    QCOMPARE(set.edit(0).key_context().size(0), int64_t(4));
+    QCOMPARE(set.edit(1).key_context().size(0), int64_t(2));
+    QVERIFY_THROWS_EXCEPTION(perfusion::Error, set.edit(2));
+    // A raw edit is shaped for one call: it takes no regions.
+    pipeline::GenerationHooks raw;
+    raw.edit = &set.edit(0);
+    QVERIFY_THROWS_EXCEPTION(perfusion::Error, pipeline::text_to_image(*model_, request("a cat | a dog"), raw));
   }
 
   void concept_for_another_model_is_refused() {

@@ -44,6 +44,10 @@ class TestPromptRegions : public QObject {
     QCOMPARE(pipeline::split_regions("a red car, at night"), V{"a red car, at night"});
     QCOMPARE(pipeline::split_regions("a cat on the left |a dog on the right "), (V{"a cat on the left", "a dog on the right"}));
     QCOMPARE(pipeline::split_regions("a|b|c|d").size(), size_t(4));
+    // CLIP's special tokens, which a prompt may spell out, keep their bars.
+    QCOMPARE(pipeline::split_regions("a <|endoftext|> cat"), V{"a <|endoftext|> cat"});
+    QCOMPARE(pipeline::split_regions("<|startoftext|>a cat | a dog<|endoftext|>"),
+             (V{"<|startoftext|>a cat", "a dog<|endoftext|>"}));
   }
 
   void refuses_empty_regions_and_too_many() {
