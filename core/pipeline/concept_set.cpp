@@ -101,19 +101,15 @@ at::Tensor ConceptSet::training_encoding(const concepts::Concept& learned) {
   return training_encodings_[learned.token] = rows.index_select(0, torch::tensor(positions, torch::kLong)).mean(0);
 }
 
-void ConceptSet::match_gate_to_prompt(const std::string& prompt, concepts::PerfusionEdit& edit) {
-  const auto editing = attention_editing();
+void ConceptSet::match_gate_to_prompt(const std::string& prompt, const at::Tensor& super_context,
+                                      concepts::PerfusionEdit& edit) {
   std::vector<int64_t> ids;
   at::Tensor encoded, super_encoded;  // [length, d] float32 on the CPU
-  if (prompt_matched_gate_ && !editing.empty()) {
+  if (prompt_matched_gate_ && !attention_editing().empty()) {
     ids = model_.tokenizer().encode_padded(prompt, text_length());
     encoded = encode(ids)[0].to(torch::kCPU, torch::kFloat32);
-    try {
-      super_encoded = encode(concepts::key_context_ids(model_.tokenizer(), prompt, editing, text_length()))[0].to(
-          torch::kCPU, torch::kFloat32);
-    } catch (const Error&) {
-      // A supercategory of several tokens shifts the layout: keys stay locked to the trained i_super.
-    }
+    // Without it (a supercategory of several tokens shifts the layout) keys stay locked to the trained i_super.
+    if (super_context.defined()) super_encoded = super_context[0].to(torch::kCPU, torch::kFloat32);
   }
   for (size_t i = 0; i < concepts_.size(); ++i) {
     const auto& learned = *concepts_[i];
@@ -152,17 +148,27 @@ concepts::PerfusionEdit& ConceptSet::region_edit(size_t region) {
 void ConceptSet::prepare(const std::string& prompt, const std::string& negative_prompt, int64_t batch, bool guided,
                          size_t region) {
   auto& edit = region_edit(region);
-  match_gate_to_prompt(prompt, edit);
   const auto editing = attention_editing();
+  const auto encode_super = [&](const std::string& text) {
+    return encode(concepts::key_context_ids(model_.tokenizer(), text, editing, text_length()));
+  };
+  // The prompt with each concept word replaced by its supercategory [1, length, d]: the matched
+  // gate's i_super and global locking's keys, encoded once for both.
+  at::Tensor super_context;
+  if (!editing.empty() && (prompt_matched_gate_ || global_locking_)) {
+    try {
+      super_context = encode_super(prompt);
+    } catch (const Error&) {
+      if (global_locking_) throw;  // global locking needs the same token layout
+    }
+  }
+  match_gate_to_prompt(prompt, super_context, edit);
   if (!global_locking_ || editing.empty()) {
     edit.set_key_context(at::Tensor());
     return;
   }
-  auto encode_keys = [&](const std::string& text) {
-    return encode(concepts::key_context_ids(model_.tokenizer(), text, editing, text_length())).repeat({batch, 1, 1});
-  };
-  auto keys = encode_keys(prompt);
-  if (guided) keys = torch::cat({encode_keys(negative_prompt), keys});
+  auto keys = super_context.repeat({batch, 1, 1});
+  if (guided) keys = torch::cat({encode_super(negative_prompt).repeat({batch, 1, 1}), keys});
   edit.set_key_context(keys.to(model_.dtype()));
 }
 

@@ -80,7 +80,9 @@ class ConceptSet {
   // The token's mean encoding over the model's training templates (e_t), cached per token.
   at::Tensor training_encoding(const concepts::Concept& learned);
   // Sets each concept's i* and i_super in `edit`: matched to `prompt`, or the trained ones.
-  void match_gate_to_prompt(const std::string& prompt, concepts::PerfusionEdit& edit);
+  // super_context: the prompt's encoding with each concept word replaced by its supercategory
+  // [1, length, d], or undefined where the words do not line up.
+  void match_gate_to_prompt(const std::string& prompt, const at::Tensor& super_context, concepts::PerfusionEdit& edit);
   concepts::PerfusionEdit& region_edit(size_t region);  // created with the concepts on first use
 };
 

@@ -3,6 +3,7 @@
 // concept for another base model fails cleanly and the engine keeps working.
 #include "core/engine/engine.h"
 #include "tests/engine/event_log.h"
+#include "tests/support/small_request.h"
 #include "tests/support/synthetic_concept.h"
 #include "tests/support/test_support.h"
 
@@ -20,16 +21,7 @@ pipeline::ModelOptions tiny_model() {
   return options;
 }
 
-pipeline::TextToImageRequest request(const std::string& prompt) {
-  pipeline::TextToImageRequest r;
-  r.prompt = prompt;
-  r.steps = 3;
-  r.seed = 11;
-  r.width = 128;
-  r.height = 128;
-  r.sampler.kind = sampling::SamplerKind::Ddim;
-  return r;
-}
+pipeline::TextToImageRequest request(const std::string& prompt) { return test::small_request(prompt, 3, 11); }
 
 std::vector<uint8_t> image_of(const test::EventLog& log, JobId job) {
   for (const auto& e : log.of_job(job))

@@ -15,6 +15,7 @@
 #include "core/pipeline/stable_diffusion.h"
 #include "core/pipeline/text_to_image.h"
 #include "core/text/tokenizer.h"
+#include "tests/support/small_request.h"
 #include "tests/support/test_support.h"
 
 #include <QtTest/QtTest>
@@ -78,15 +79,7 @@ class ConceptGenerationTest : public QObject {
   std::unique_ptr<pipeline::StableDiffusion> model_;
   QString model_path_;
 
-  pipeline::TextToImageRequest request(const std::string& prompt) {
-    pipeline::TextToImageRequest r;
-    r.prompt = prompt;
-    r.width = r.height = 128;
-    r.steps = 4;
-    r.seed = 11;
-    r.sampler.kind = sampling::SamplerKind::Ddim;
-    return r;
-  }
+  pipeline::TextToImageRequest request(const std::string& prompt) { return test::small_request(prompt, 4, 11); }
 
  private slots:
   void initTestCase() {

@@ -5,6 +5,7 @@
 #include "core/pipeline/prompt_regions.h"
 #include "core/pipeline/stable_diffusion.h"
 #include "core/pipeline/text_to_image.h"
+#include "tests/support/small_request.h"
 #include "tests/support/test_support.h"
 
 #include <QtTest/QtTest>
@@ -20,15 +21,7 @@ class TestPromptRegions : public QObject {
   Q_OBJECT
   std::unique_ptr<pipeline::StableDiffusion> model_;
 
-  pipeline::TextToImageRequest request(const std::string& prompt) {
-    pipeline::TextToImageRequest r;
-    r.prompt = prompt;
-    r.width = r.height = 128;
-    r.steps = 4;
-    r.seed = 5;
-    r.sampler.kind = sampling::SamplerKind::Ddim;
-    return r;
-  }
+  pipeline::TextToImageRequest request(const std::string& prompt) { return test::small_request(prompt, 4, 5); }
 
  private slots:
   void initTestCase() {
